@@ -1,0 +1,24 @@
+// The subcommands of `roundlab`. Each takes its arguments (after the subcommand name) and streams,
+// returns the process exit status, and reports bad input on `err` with a message naming it.
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace roundlab::cli {
+
+using Args = std::vector<std::string>;
+
+int run_formats(const Args& args, std::ostream& out, std::ostream& err);
+int run_modes(const Args& args, std::ostream& out, std::ostream& err);
+int run_round(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_decode(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_encode(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_version(const Args& args, std::ostream& out, std::ostream& err);
+
+// Dispatches argv[1] to a subcommand; prints usage on unknown commands.
+int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+
+std::string hex_code(unsigned long long code, int bits);  // "0x7e", zero-padded to ⌈bits/4⌉ digits
+
+}  // namespace roundlab::cli

@@ -1,0 +1,71 @@
+#include "cli/options.hpp"
+
+#include "reference/error.hpp"
+
+namespace roundlab::cli {
+
+Options::Options(const std::vector<std::string>& args, const std::set<std::string>& value_options,
+                 const std::set<std::string>& flag_options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      positional_.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::optional<std::string> value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (flag_options.count(name)) {
+      if (value) throw InputError("option --" + name + " takes no value");
+      flags_.insert(name);
+    } else if (value_options.count(name)) {
+      if (!value) {
+        if (i + 1 >= args.size()) throw InputError("option --" + name + " needs a value");
+        value = args[++i];
+      }
+      values_[name] = *value;
+    } else {
+      std::string known;
+      for (const auto& o : value_options) known += " --" + o;
+      for (const auto& o : flag_options) known += " --" + o;
+      throw InputError("unknown option --" + name + " (this command takes:" + known + ")");
+    }
+  }
+}
+
+std::optional<std::string> Options::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Options::require(const std::string& name) const {
+  auto v = get(name);
+  if (!v) throw InputError("missing required option --" + name);
+  return *v;
+}
+
+bool Options::flag(const std::string& name) const { return flags_.count(name) > 0; }
+
+int Options::get_int(const std::string& name, int fallback, int lo, int hi) const {
+  auto v = get(name);
+  if (!v) return fallback;
+  size_t used = 0;
+  long long x = 0;
+  try {
+    x = std::stoll(*v, &used, 10);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != v->size() || v->empty())
+    throw InputError("option --" + name + " expects an integer, got '" + *v + "'");
+  if (x < lo || x > hi)
+    throw InputError("option --" + name + " = " + *v + " is out of range " + std::to_string(lo) + ".." +
+                     std::to_string(hi));
+  return static_cast<int>(x);
+}
+
+}  // namespace roundlab::cli

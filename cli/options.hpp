@@ -1,0 +1,28 @@
+// Command-line options of one subcommand: "--name value", "--name=value" and "--flag".
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace roundlab::cli {
+
+class Options {
+ public:
+  // value_options take a value; flag_options do not. Anything else is an error naming the option.
+  Options(const std::vector<std::string>& args, const std::set<std::string>& value_options,
+          const std::set<std::string>& flag_options);
+  std::optional<std::string> get(const std::string& name) const;
+  std::string require(const std::string& name) const;  // InputError naming the missing option
+  bool flag(const std::string& name) const;
+  int get_int(const std::string& name, int fallback, int lo, int hi) const;  // range-checked
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> flags_;
+  std::vector<std::string> positional_;
+};
+
+}  // namespace roundlab::cli

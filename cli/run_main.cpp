@@ -1,0 +1,50 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "reference/error.hpp"
+
+namespace roundlab::cli {
+
+namespace {
+const char* kUsage =
+    "usage: roundlab <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  formats [--json] [--family F] [--name N]   every named format, exact extremal values\n"
+    "  modes [--json]                            rounding modes and their aliases\n"
+    "  round --format F --mode M [--random-bits N] [--saturate none|finite|propagate] [--tie T]\n"
+    "                                            reads 'x' or 'x r' per line on stdin; prints the exact\n"
+    "                                            result as a C99 hex float and its code\n"
+    "  decode --format F [CODE...]               codes (args or stdin) to exact values\n"
+    "  encode --format F [VALUE...]              values of the format (args or stdin) to codes\n"
+    "  version                                   version, revision, CUDA backend status\n"
+    "\n"
+    "Inputs: decimal (0.1, 1e-3), C99 hex float (0x1.8p-3), inf, nan, or FORMAT:CODE (binary32:0x3f800001).\n";
+}
+
+int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    (args.empty() ? err : out) << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string cmd = args[0];
+  const Args rest(args.begin() + 1, args.end());
+  try {
+    if (cmd == "formats") return run_formats(rest, out, err);
+    if (cmd == "modes") return run_modes(rest, out, err);
+    if (cmd == "round") return run_round(rest, in, out, err);
+    if (cmd == "decode") return run_decode(rest, in, out, err);
+    if (cmd == "encode") return run_encode(rest, in, out, err);
+    if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
+  } catch (const InputError& e) {
+    err << "roundlab " << cmd << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    err << "roundlab " << cmd << ": error: " << e.what() << "\n";
+    return 1;
+  }
+  err << "roundlab: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace roundlab::cli
