@@ -46,7 +46,8 @@ Row row_of(const CatalogueEntry& e) {
     r.bias = std::to_string(f->bias);
     r.max_finite = to_hex_float(f->max_finite());
     r.min_finite = to_hex_float(f->min_finite());
-    r.min_normal = to_hex_float(f->min_normal());
+    // All-subnormal formats (MX INT8: no exponent field) have no normal range.
+    r.min_normal = f->exponent_bits() == 0 ? "none" : to_hex_float(f->min_normal());
     auto sub = f->min_subnormal();
     r.min_subnormal = sub ? to_hex_float(*sub) : "none";
     r.specials = specials_of(*f);

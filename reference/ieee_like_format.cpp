@@ -23,8 +23,8 @@ void IeeeLikeFormat::validate() const {
   if (exponent_bits() > 31) fail("exponent field wider than 31 bits is not supported");
   if (twos_complement && (!is_signed || exponent_bits() != 0))
     fail("two's complement needs a signed format without exponent field");
-  if (!has_subnormals && p > 1)
-    fail("formats without subnormals are supported only for p = 1 (e.g. E8M0); use a codebook otherwise");
+  if (!has_subnormals && (p > 1 || is_signed))
+    fail("formats without subnormals are supported only unsigned with p = 1 (e.g. E8M0); use a codebook otherwise");
   if (num_high_nans > mask(trailing_bits()) + 1)
     fail("num_high_nans = " + std::to_string(num_high_nans) + " is more than one binade of codes");
   if (!is_signed && has_negative_zero) fail("an unsigned format cannot have −0");

@@ -1,0 +1,130 @@
+// roundlab compare: a device kernel (ours, on cpu or cuda) or a user's arrays vs the exact reference.
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <variant>
+
+#include "cli/commands.hpp"
+#include "cli/json_text.hpp"
+#include "cli/options.hpp"
+#include "proofs/compare_kernels.hpp"
+#include "reference/error.hpp"
+#include "reference/format_catalogue.hpp"
+
+namespace roundlab::cli {
+
+namespace {
+
+device::SourceFormat parse_source(const std::string& s) {
+  if (s == "binary32" || s == "float32" || s == "fp32") return device::SourceFormat::Binary32;
+  if (s == "binary64" || s == "float64" || s == "fp64") return device::SourceFormat::Binary64;
+  if (s == "bfloat16" || s == "bf16") return device::SourceFormat::Bfloat16;
+  if (s == "binary16" || s == "float16" || s == "fp16") return device::SourceFormat::Binary16;
+  throw InputError("unknown --source '" + s + "': expected binary32, binary64, bfloat16 or binary16");
+}
+
+// Reads a raw little-endian array of `width`-byte unsigned words.
+std::vector<std::uint64_t> read_words(const std::string& path, int width, const char* what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(std::string(what) + " file '" + path + "' cannot be opened");
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (bytes.size() % width != 0)
+    throw InputError(std::string(what) + " file '" + path + "' has " + std::to_string(bytes.size()) +
+                     " bytes, not a multiple of its " + std::to_string(width) + "-byte elements");
+  std::vector<std::uint64_t> words(bytes.size() / width, 0);
+  for (std::size_t i = 0; i < words.size(); ++i) std::memcpy(&words[i], bytes.data() + i * width, width);
+  return words;
+}
+
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& s) {
+  auto slash = s.find('/');
+  try {
+    if (slash != std::string::npos) {
+      std::uint64_t i = std::stoull(s.substr(0, slash)), n = std::stoull(s.substr(slash + 1));
+      if (n > 0 && i < n) return {i, n};
+    }
+  } catch (...) {
+  }
+  throw InputError("--shard '" + s + "': expected i/n with 0 ≤ i < n, e.g. 3/16");
+}
+
+}  // namespace
+
+int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream& err) {
+  Options o(args,
+            {"format", "mode", "random-bits", "saturate", "tie", "source", "backend", "samples", "seed", "shard",
+             "inputs", "outputs", "random", "random-bytes", "max-report"},
+            {"exhaustive", "json"});
+  const Format any = find_format(o.require("format"));
+  const auto* format = std::get_if<IeeeLikeFormat>(&any);
+  if (!format) throw InputError("compare works on IEEE-like formats; '" + format_name(any) + "' is not one");
+  Rounding rounding;
+  rounding.mode = parse_mode(o.require("mode"));
+  if (rounding.uses_random_bits() && !o.get("random-bits"))
+    throw InputError("mode " + mode_name(rounding.mode) + " needs --random-bits N (0..64)");
+  rounding.random_bits = o.get_int("random-bits", 0, 0, 64);
+  if (auto s = o.get("saturate")) rounding.saturation = parse_saturation(*s);
+  if (auto t = o.get("tie")) rounding.tie = parse_tie_rule(*t);
+  rounding.validate();
+  const device::SourceFormat source = parse_source(o.get("source").value_or("binary32"));
+  const int max_report = o.get_int("max-report", 10, 0, 1000000);
+
+  proofs::CompareReport rep;
+  std::string what;
+  if (auto inputs = o.get("inputs")) {
+    auto outputs = o.get("outputs");
+    if (!outputs) throw InputError("--inputs needs --outputs (the codes your kernel wrote)");
+    const int in_bytes = device::source_bytes(source);
+    const int out_bytes = format->k <= 8 ? 1 : format->k <= 16 ? 2 : format->k <= 32 ? 4 : 8;
+    const int n = rounding.mode == Mode::StochasticExact ? 64 : rounding.random_bits;
+    const int r_bytes = o.get_int("random-bytes", n > 32 ? 8 : 4, 1, 8);
+    std::vector<std::uint64_t> random;
+    if (auto r = o.get("random")) random = read_words(*r, r_bytes, "--random");
+    rep = proofs::compare_arrays(*format, rounding, source, read_words(*inputs, in_bytes, "--inputs"),
+                                 read_words(*outputs, out_bytes, "--outputs"), random, max_report);
+    what = "user arrays";
+  } else {
+    proofs::CompareSpec spec;
+    spec.format = *format;
+    spec.rounding = rounding;
+    spec.source = source;
+    const std::string backend = o.get("backend").value_or("cpu");
+    if (backend == "cpu") spec.backend = proofs::Backend::Cpu;
+    else if (backend == "cuda") spec.backend = proofs::Backend::Cuda;
+    else throw InputError("unknown --backend '" + backend + "': expected cpu or cuda");
+    spec.exhaustive = o.flag("exhaustive");
+    if (auto s = o.get("samples")) spec.samples = std::stoull(*s);
+    if (auto s = o.get("seed")) spec.seed = std::stoull(*s);
+    if (auto s = o.get("shard")) std::tie(spec.shard_index, spec.shard_count) = parse_shard(*s);
+    spec.max_reported = max_report;
+    rep = proofs::compare_kernel(spec);
+    what = backend + (spec.exhaustive ? " exhaustive" : " sampled (seed " + std::to_string(spec.seed) + ")");
+  }
+  const int bits = format->k;
+  const int sbits = device::source_bytes(source) * 8;
+  if (o.flag("json")) {
+    out << "{\"format\": " << json_string(format->name) << ", \"rounding\": " << json_string(rounding.describe())
+        << ", \"what\": " << json_string(what) << ", \"inputs\": " << rep.inputs << ", \"cases\": " << rep.cases
+        << ", \"mismatches\": " << rep.mismatches << ", \"ok\": " << (rep.ok() ? "true" : "false")
+        << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION) << ", \"first\": [";
+    for (std::size_t i = 0; i < rep.first.size(); ++i) {
+      const auto& m = rep.first[i];
+      out << (i ? ", " : "") << "{\"input\": " << json_string(hex_code(m.input_bits, sbits)) << ", \"r\": " << m.r
+          << ", \"expected\": " << json_string(m.expected_none ? "no-encoding" : hex_code(m.expected, bits))
+          << ", \"got\": " << json_string(m.got_none ? "no-encoding" : hex_code(m.got, bits)) << "}";
+    }
+    out << "]}\n";
+  } else {
+    out << "compare " << format->name << " " << rounding.describe() << " (" << what << "): " << rep.inputs
+        << " inputs, " << rep.cases << " cases, " << rep.mismatches << " mismatches\n";
+    for (const auto& m : rep.first)
+      out << "  mismatch: input " << hex_code(m.input_bits, sbits) << " r=" << m.r << " expected "
+          << (m.expected_none ? "no-encoding" : hex_code(m.expected, bits)) << " got "
+          << (m.got_none ? "no-encoding" : hex_code(m.got, bits)) << "\n";
+    if (rep.cases == 0) err << "roundlab compare: no case was checked\n";
+  }
+  return rep.ok() ? 0 : 1;
+}
+
+}  // namespace roundlab::cli

@@ -1,0 +1,73 @@
+// Rounding of whole arrays: the element loop shared by the CPU launcher and the CUDA kernel.
+// Inputs are raw little-endian IEEE words of the source format; outputs are codes of the target,
+// stored in the smallest unsigned word that holds k bits (1, 2, 4 or 8 bytes).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "device/device_format.hpp"
+#include "device/philox.hpp"
+#include "device/round_to_format.hpp"
+#include "device/source_unpack.hpp"
+
+namespace roundlab::device {
+
+enum class SourceFormat : std::uint8_t { Binary32, Binary64, Bfloat16, Binary16 };
+
+RL_HD int source_bytes(SourceFormat s) {
+  switch (s) {
+    case SourceFormat::Binary32: return 4;
+    case SourceFormat::Binary64: return 8;
+    default: return 2;
+  }
+}
+
+RL_HD int code_bytes(const DeviceFormat& f) { return f.k <= 8 ? 1 : f.k <= 16 ? 2 : f.k <= 32 ? 4 : 8; }
+
+RL_HD Unpacked unpack_source(SourceFormat s, const void* in, std::size_t i) {
+  switch (s) {
+    case SourceFormat::Binary32: return unpack_binary32(static_cast<const std::uint32_t*>(in)[i]);
+    case SourceFormat::Binary64: return unpack_binary64(static_cast<const std::uint64_t*>(in)[i]);
+    case SourceFormat::Bfloat16: return unpack_bfloat16(static_cast<const std::uint16_t*>(in)[i]);
+    case SourceFormat::Binary16: return unpack_binary16(static_cast<const std::uint16_t*>(in)[i]);
+  }
+  return Unpacked{};
+}
+
+RL_HD void store_code(const DeviceFormat& f, void* out, std::size_t i, std::uint64_t code) {
+  switch (code_bytes(f)) {
+    case 1: static_cast<std::uint8_t*>(out)[i] = static_cast<std::uint8_t>(code); break;
+    case 2: static_cast<std::uint16_t*>(out)[i] = static_cast<std::uint16_t>(code); break;
+    case 4: static_cast<std::uint32_t*>(out)[i] = static_cast<std::uint32_t>(code); break;
+    default: static_cast<std::uint64_t*>(out)[i] = code; break;
+  }
+}
+
+// Where the random word of each element comes from: an explicit array, or the Philox stream at
+// element index first_index + i.
+struct RandomInput {
+  const std::uint64_t* explicit_r = nullptr;
+  RandomStream stream{};
+  std::uint64_t first_index = 0;
+};
+
+RL_HD bool needs_random(const DeviceRounding& rd) {
+  switch (rd.mode) {
+    case DeviceMode::SR: case DeviceMode::SRFF: case DeviceMode::SRF: case DeviceMode::SRC:
+    case DeviceMode::SRO: case DeviceMode::SRCEIL: return true;
+    default: return false;
+  }
+}
+
+// One element; `no_encoding` (optional) receives 1 where the result is NaN in a format without NaN.
+RL_HD void round_element(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat s, const void* in,
+                         void* out, std::uint8_t* no_encoding, const RandomInput& rnd, std::size_t i) {
+  std::uint64_t r = 0;
+  if (needs_random(rd))
+    r = rnd.explicit_r ? rnd.explicit_r[i] : random_bits_for(rnd.stream, rnd.first_index + i, rd.random_bits);
+  const DeviceResult res = round_to_format(f, rd, unpack_source(s, in, i), r);
+  store_code(f, out, i, res.code);
+  if (no_encoding) no_encoding[i] = res.no_encoding ? 1 : 0;
+}
+
+}  // namespace roundlab::device

@@ -1,0 +1,16 @@
+#include "device/cpu_launch.hpp"
+
+#include <omp.h>
+
+namespace roundlab::device {
+
+void round_array_cpu(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* in,
+                     void* out, std::size_t n, const RandomInput& random, std::uint8_t* no_encoding, int threads) {
+  const long long count = static_cast<long long>(n);
+  const int nthreads = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+  for (long long i = 0; i < count; ++i)
+    round_element(f, rd, source, in, out, no_encoding, random, static_cast<std::size_t>(i));
+}
+
+}  // namespace roundlab::device

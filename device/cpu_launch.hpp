@@ -1,0 +1,16 @@
+// CPU launcher: OpenMP over contiguous chunks of the array, each thread running the same element
+// function the CUDA kernel runs.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "device/array_rounding.hpp"
+
+namespace roundlab::device {
+
+// Rounds n elements of `in` into codes in `out`; threads = 0 uses OpenMP's default.
+void round_array_cpu(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* in,
+                     void* out, std::size_t n, const RandomInput& random, std::uint8_t* no_encoding = nullptr,
+                     int threads = 0);
+
+}  // namespace roundlab::device

@@ -1,0 +1,19 @@
+// CUDA launchers: the same element function as the CPU launcher (device/array_rounding.hpp), one
+// thread per element, grid-stride. Host pointers in, host pointers out (copies included), so callers
+// need no CUDA headers. Throw std::runtime_error with the CUDA error string on failure.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "device/array_rounding.hpp"
+
+namespace roundlab::device {
+
+void round_array_cuda(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* in,
+                      void* out, std::size_t n, const RandomInput& random, std::uint8_t* no_encoding = nullptr);
+
+// Device-resident variant for benchmarks: pointers are device memory; returns kernel time in ms.
+float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
+                                   const void* d_in, void* d_out, std::size_t n, const RandomInput& random);
+
+}  // namespace roundlab::device
