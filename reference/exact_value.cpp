@@ -153,7 +153,9 @@ bool ExactValue::identical(const ExactValue& other) const {
   if (kind_ == Kind::NaN) return true;
   if (negative_ != other.negative_) return false;
   if (kind_ == Kind::Infinite) return true;
-  return inexact_ == other.inexact_ && mpfr_equal_p(magnitude_.get(), other.magnitude_.get());
+  if (inexact_ != other.inexact_ || !mpfr_equal_p(magnitude_.get(), other.magnitude_.get())) return false;
+  if (exact_magnitude_ && other.exact_magnitude_) return *exact_magnitude_ == *other.exact_magnitude_;
+  return true;
 }
 
 }  // namespace roundlab

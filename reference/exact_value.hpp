@@ -6,12 +6,17 @@
 // (inexact == true): truncate, then force the last bit to 1. Rounding that image to any grid at least
 // two bits coarser gives the same result as rounding the true value, for every mode in this suite,
 // because the image lies strictly inside the same open interval between grid points and is never a
-// tie. kWorkPrecision leaves room for p ≤ 64 plus N ≤ 64 random bits plus a 128-bit real u.
+// tie. That argument needs a dyadic grid: for codebooks whose values are not dyadic (APoT4's 0.1),
+// an inexact value also carries its exact rational (exact_magnitude()), set for decimal literals by
+// parse_number and for non-dyadic codebook values, so ties against such values are decided exactly.
+// kWorkPrecision leaves room for p ≤ 64 plus N ≤ 64 random bits plus a 128-bit real u.
 #pragma once
 // <cstdint> first: MPFR declares its intmax_t functions (mpfr_set_uj…) only after <stdint.h>.
 #include <cstdint>
 #include <mpfr.h>
 
+#include <boost/multiprecision/gmp.hpp>
+#include <memory>
 #include <string>
 
 namespace roundlab {
@@ -67,6 +72,11 @@ class ExactValue {
   // Marks the magnitude as the round-to-odd image of a longer value (sets its last bit, see above).
   void make_round_to_odd_image();
   void set_inexact(bool inexact) { inexact_ = inexact; }
+  // Exact rational of |x| when known for an inexact value (nullptr otherwise). Exact.
+  const boost::multiprecision::mpq_rational* exact_magnitude() const { return exact_magnitude_.get(); }
+  void set_exact_magnitude(const boost::multiprecision::mpq_rational& magnitude) {
+    exact_magnitude_ = std::make_shared<const boost::multiprecision::mpq_rational>(magnitude);
+  }
   ExactValue negated() const;
 
   // Signed value into an MPFR variable (exact when the target has enough precision).
@@ -85,6 +95,7 @@ class ExactValue {
   bool negative_ = false;
   bool inexact_ = false;
   Mpfr magnitude_;
+  std::shared_ptr<const boost::multiprecision::mpq_rational> exact_magnitude_;
 };
 
 }  // namespace roundlab

@@ -52,6 +52,36 @@ bool has_nonzero_digit(std::string_view s, bool hex) {
   return false;
 }
 
+// Keeps the exact rational of a decimal literal digits·10^exp, for codebooks with non-dyadic values.
+// Skipped beyond |exp| > 4096 (such magnitudes are far from every codebook value and threshold).
+void attach_decimal_rational(ExactValue& v, std::string_view s) {
+  std::string digits;
+  long exponent = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != 'e' && s[i] != 'E'; ++i) {
+    if (s[i] == '.') continue;
+    digits += s[i];
+  }
+  if (auto dot = s.find('.'); dot != std::string_view::npos && dot < i) exponent -= static_cast<long>(i - dot - 1);
+  if (i < s.size()) {
+    try {
+      exponent += std::stol(std::string(s.substr(i + 1)));
+    } catch (...) {
+      return;
+    }
+  }
+  if (exponent > 4096 || exponent < -4096) return;
+  // Leading zeros would make the string octal to mpz_int's parser.
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+  if (digits.empty()) digits = "0";
+  boost::multiprecision::mpz_int m(digits);
+  boost::multiprecision::mpz_int ten = boost::multiprecision::pow(boost::multiprecision::mpz_int(10),
+                                                                  static_cast<unsigned>(exponent < 0 ? -exponent : exponent));
+  boost::multiprecision::mpq_rational q = exponent < 0 ? boost::multiprecision::mpq_rational(m, ten)
+                                                       : boost::multiprecision::mpq_rational(m * ten);
+  v.set_exact_magnitude(q);
+}
+
 }  // namespace
 
 ExactValue parse_number(std::string_view text) {
@@ -83,7 +113,10 @@ ExactValue parse_number(std::string_view text) {
   if (mpfr_zero_p(v.magnitude().get()) && has_nonzero_digit(body, hex)) {
     throw InputError("number '" + std::string(text) + "' is below MPFR's exponent range");
   }
-  if (ternary != 0) v.make_round_to_odd_image();
+  if (ternary != 0) {
+    v.make_round_to_odd_image();
+    if (!hex) attach_decimal_rational(v, body);
+  }
   return v;
 }
 
@@ -109,8 +142,30 @@ std::string special(const ExactValue& v) {
 
 }  // namespace
 
+// Exact text of a non-dyadic value from its rational: a terminating decimal when the denominator is
+// 2^a·5^b, else p/q.
+std::string rational_text(const ExactValue& v) {
+  const auto& q = *v.exact_magnitude();
+  boost::multiprecision::mpz_int den = boost::multiprecision::denominator(q);
+  unsigned twos = 0, fives = 0;
+  while (den % 2 == 0) den /= 2, ++twos;
+  while (den % 5 == 0) den /= 5, ++fives;
+  std::string sign = v.negative() ? "-" : "";
+  if (den != 1) return sign + boost::multiprecision::numerator(q).str() + "/" + boost::multiprecision::denominator(q).str();
+  const unsigned places = std::max(twos, fives);
+  boost::multiprecision::mpz_int scaled = boost::multiprecision::numerator(q) *
+      boost::multiprecision::pow(boost::multiprecision::mpz_int(10), places) / boost::multiprecision::denominator(q);
+  std::string digits = scaled.str();
+  if (places > 0) {
+    if (digits.size() <= places) digits = std::string(places - digits.size() + 1, '0') + digits;
+    digits.insert(digits.size() - places, ".");
+  }
+  return sign + digits;
+}
+
 std::string to_hex_float(const ExactValue& v) {
   if (!v.is_finite()) return special(v);
+  if (v.inexact() && v.exact_magnitude()) return rational_text(v);
   std::string sign = v.negative() ? "-" : "";
   if (v.is_zero()) return sign + "0x0p+0";
   mpz_t m;
@@ -140,12 +195,13 @@ std::string to_hex_float(const ExactValue& v) {
   out += "p";
   out += exponent >= 0 ? "+" : "-";
   out += std::to_string(exponent >= 0 ? exponent : -exponent);
-  if (v.inexact()) out += " (inexact)";
+  if (v.inexact()) out += "~";  // the round-to-odd image of a value with no exact hex form
   return out;
 }
 
 std::string to_exact_decimal(const ExactValue& v) {
   if (!v.is_finite()) return special(v);
+  if (v.inexact() && v.exact_magnitude()) return rational_text(v);
   std::string sign = v.negative() ? "-" : "";
   if (v.is_zero()) return sign + "0";
   mpz_t m;
@@ -174,7 +230,7 @@ std::string to_exact_decimal(const ExactValue& v) {
     digits.insert(digits.size() - point, ".");
   }
   std::string out = sign + digits;
-  if (v.inexact()) out += " (inexact)";
+  if (v.inexact()) out += "~";
   return out;
 }
 
