@@ -13,4 +13,14 @@ void round_array_cpu(const DeviceFormat& f, const DeviceRounding& rd, SourceForm
     round_element(f, rd, source, in, out, no_encoding, random, static_cast<std::size_t>(i));
 }
 
+void quantize_mx_blocks_cpu(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
+                            const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
+                            const RandomInput& random, int threads) {
+  const long long count = static_cast<long long>(n_blocks);
+  const int nthreads = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+  for (long long i = 0; i < count; ++i)
+    quantize_mx_block(b, rule, er, in, codes, scales, random, static_cast<std::size_t>(i));
+}
+
 }  // namespace roundlab::device

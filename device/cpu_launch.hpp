@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "device/array_rounding.hpp"
+#include "device/mx_block.hpp"
 
 namespace roundlab::device {
 
@@ -12,5 +13,10 @@ namespace roundlab::device {
 void round_array_cpu(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* in,
                      void* out, std::size_t n, const RandomInput& random, std::uint8_t* no_encoding = nullptr,
                      int threads = 0);
+
+// Quantizes n_blocks MX blocks of binary32 words (OpenMP over blocks).
+void quantize_mx_blocks_cpu(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
+                            const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
+                            const RandomInput& random, int threads = 0);
 
 }  // namespace roundlab::device

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "device/array_rounding.hpp"
+#include "device/mx_block.hpp"
 
 namespace roundlab::device {
 
@@ -15,5 +16,10 @@ void round_array_cuda(const DeviceFormat& f, const DeviceRounding& rd, SourceFor
 // Device-resident variant for benchmarks: pointers are device memory; returns kernel time in ms.
 float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
                                    const void* d_in, void* d_out, std::size_t n, const RandomInput& random);
+
+// MX blocks of binary32 words, one thread per block; host pointers in and out.
+void quantize_mx_blocks_cuda(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
+                             const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
+                             const RandomInput& random);
 
 }  // namespace roundlab::device

@@ -23,6 +23,13 @@ __global__ void round_kernel(DeviceFormat f, DeviceRounding rd, SourceFormat sou
     round_element(f, rd, source, in, out, no_encoding, random, i);
 }
 
+__global__ void mx_kernel(DeviceMxBlock b, MxScaleRule rule, DeviceRounding er, const std::uint32_t* in,
+                          void* codes, std::uint8_t* scales, RandomInput random, std::size_t n_blocks) {
+  for (std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x; i < n_blocks;
+       i += static_cast<std::size_t>(gridDim.x) * blockDim.x)
+    quantize_mx_block(b, rule, er, in, codes, scales, random, i);
+}
+
 void launch(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* d_in, void* d_out,
             std::uint8_t* d_none, const RandomInput& random, std::size_t n) {
   if (n == 0) return;
@@ -56,6 +63,39 @@ void round_array_cuda(const DeviceFormat& f, const DeviceRounding& rd, SourceFor
   cudaFree(d_in);
   cudaFree(d_out);
   cudaFree(d_none);
+  if (d_r) cudaFree(d_r);
+}
+
+void quantize_mx_blocks_cuda(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
+                             const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
+                             const RandomInput& random) {
+  const std::size_t n = n_blocks * static_cast<std::size_t>(b.block_size);
+  const std::size_t code_size = n * code_bytes(b.element);
+  std::uint32_t* d_in = nullptr;
+  void* d_codes = nullptr;
+  std::uint8_t* d_scales = nullptr;
+  std::uint64_t* d_r = nullptr;
+  check(cudaMalloc(&d_in, n * 4 + 4), "malloc");
+  check(cudaMalloc(&d_codes, code_size + 1), "malloc");
+  check(cudaMalloc(&d_scales, n_blocks + 1), "malloc");
+  RandomInput dev_random = random;
+  if (random.explicit_r) {
+    check(cudaMalloc(&d_r, n * sizeof(std::uint64_t) + 8), "malloc");
+    check(cudaMemcpy(d_r, random.explicit_r, n * sizeof(std::uint64_t), cudaMemcpyHostToDevice), "copy r");
+    dev_random.explicit_r = d_r;
+  }
+  check(cudaMemcpy(d_in, in, n * 4, cudaMemcpyHostToDevice), "copy in");
+  if (n_blocks > 0) {
+    const int threads = 128;
+    const unsigned blocks = static_cast<unsigned>(std::min<std::size_t>((n_blocks + threads - 1) / threads, 65535));
+    mx_kernel<<<blocks, threads>>>(b, rule, er, d_in, d_codes, d_scales, dev_random, n_blocks);
+    check(cudaGetLastError(), "mx kernel launch");
+  }
+  check(cudaMemcpy(codes, d_codes, code_size, cudaMemcpyDeviceToHost), "copy codes");
+  check(cudaMemcpy(scales, d_scales, n_blocks, cudaMemcpyDeviceToHost), "copy scales");
+  cudaFree(d_in);
+  cudaFree(d_codes);
+  cudaFree(d_scales);
   if (d_r) cudaFree(d_r);
 }
 
