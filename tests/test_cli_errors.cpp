@@ -1,0 +1,277 @@
+// The CLI on bad input: every error names what was wrong (the format, the mode, the text of the number,
+// the option, the line), bad lines are reported while the other lines are still answered, and the exit
+// status says so. Plus the happy-path output format: "<exact C99 hex float> <zero-padded hex code>".
+// Expected outputs are written out by hand from the definitions (e.g. 1.125 = 0x1.2p+0; in Binary8p4se
+// 1.0 is code 0x40, formats.md §2.1, so 1.125 = 1 + one ulp is 0x41).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+struct CliRun {
+  int rc;
+  std::string out, err;
+};
+
+CliRun run(const std::vector<std::string>& args, const std::string& input = "") {
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  const int rc = roundlab::cli::run_main(args, in, out, err);
+  return {rc, out.str(), err.str()};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream ss(text);
+  for (std::string l; std::getline(ss, l);) out.push_back(l);
+  return out;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> round_args(const std::string& format, const std::string& mode,
+                                    const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> a = {"round", "--format", format, "--mode", mode};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+}  // namespace
+
+TEST(CliErrors, UnknownFormatIsNamed) {
+  const CliRun r = run(round_args("no_such_format_xyz", "rne"), "1\n");
+  EXPECT_NE(r.rc, 0);
+  EXPECT_TRUE(contains(r.err, "no_such_format_xyz")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown format")) << r.err;
+  EXPECT_EQ(r.out, "");
+  for (const char* cmd : {"decode", "encode"}) {
+    const CliRun d = run({cmd, "--format", "e9m9", "1"});
+    EXPECT_NE(d.rc, 0) << cmd;
+    EXPECT_TRUE(contains(d.err, "e9m9")) << cmd << ": " << d.err;
+  }
+}
+
+TEST(CliErrors, UnknownModeIsNamed) {
+  const CliRun r = run(round_args("binary16", "round_sideways"), "1\n");
+  EXPECT_NE(r.rc, 0);
+  EXPECT_TRUE(contains(r.err, "round_sideways")) << r.err;
+  EXPECT_TRUE(contains(r.err, "mode")) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+// Malformed numbers are line errors that quote the text; the good line after them is still answered.
+TEST(CliErrors, MalformedNumbersAreLineErrors) {
+  const CliRun r = run(round_args("binary16", "rne"), "1.2.3\n0x1.8q3\n\nabc\n1.5\n");
+  EXPECT_EQ(r.rc, 1);
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 5u) << r.out;
+  EXPECT_EQ(out[0].rfind("error: line 1:", 0), 0u) << out[0];
+  EXPECT_TRUE(contains(out[0], "'1.2.3'")) << out[0];
+  EXPECT_EQ(out[1].rfind("error: line 2:", 0), 0u) << out[1];
+  EXPECT_TRUE(contains(out[1], "'0x1.8q3'")) << out[1];
+  EXPECT_EQ(out[2].rfind("error: line 3:", 0), 0u) << out[2];
+  EXPECT_TRUE(contains(out[2], "empty")) << out[2];
+  EXPECT_EQ(out[3].rfind("error: line 4:", 0), 0u) << out[3];
+  EXPECT_TRUE(contains(out[3], "'abc'")) << out[3];
+  EXPECT_EQ(out[4], "0x1.8p+0 0x3e00");
+  // The same messages go to stderr, with the line numbers.
+  for (const char* what : {"line 1", "line 2", "line 3", "line 4", "1.2.3", "0x1.8q3", "abc"})
+    EXPECT_TRUE(contains(r.err, what)) << what << " missing from: " << r.err;
+  EXPECT_FALSE(contains(r.err, "line 5")) << r.err;
+}
+
+TEST(CliErrors, MalformedNumbersInEncode) {
+  for (const std::string bad : {"1.2.3", "0x1.8q3", "", "abc", "1e", "0x", "+-1", "1..2", "0x1p", "inff"}) {
+    const CliRun r = run({"encode", "--format", "binary16", bad});
+    EXPECT_EQ(r.rc, 1) << "'" << bad << "'";
+    EXPECT_TRUE(contains(r.out, "error: item 1")) << "'" << bad << "': " << r.out;
+    EXPECT_TRUE(contains(r.err, "'" + bad + "'")) << r.err;
+  }
+  // A malformed code for decode.
+  const CliRun d = run({"decode", "--format", "e5m2", "0xZZ"});
+  EXPECT_EQ(d.rc, 1);
+  EXPECT_TRUE(contains(d.err, "0xZZ")) << d.err;
+  // A code out of range for the format.
+  const CliRun o = run({"decode", "--format", "e5m2", "0x100"});
+  EXPECT_EQ(o.rc, 1);
+  EXPECT_TRUE(contains(o.err, "0x100")) << o.err;
+}
+
+TEST(CliErrors, RandomBitsOutOfRange) {
+  for (const std::string n : {"65", "-1", "x", "", "3.5", "1e2"}) {
+    const CliRun r = run(round_args("b8p4", "src", {"--random-bits", n}), "1 0\n");
+    EXPECT_EQ(r.rc, 2) << "'" << n << "'";
+    EXPECT_TRUE(contains(r.err, "random-bits")) << r.err;
+    EXPECT_TRUE(contains(r.err, "'" + n + "'") || contains(r.err, "= " + n)) << "'" << n << "': " << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  // The boundaries are accepted: N = 0 and N = 64.
+  EXPECT_EQ(run(round_args("b8p4", "src", {"--random-bits", "0"}), "1 0\n").rc, 0);
+  EXPECT_EQ(run(round_args("b8p4", "src", {"--random-bits", "64"}), "1 18446744073709551615\n").rc, 0);
+}
+
+TEST(CliErrors, MissingRandomBitsForFewBitModes) {
+  for (const char* mode : {"src", "srf", "srff", "sro", "srceil"}) {
+    const CliRun r = run(round_args("b8p4", mode), "1 0\n");
+    EXPECT_EQ(r.rc, 2) << mode;
+    EXPECT_TRUE(contains(r.err, "--random-bits")) << mode << ": " << r.err;
+  }
+}
+
+// r ≥ 2^N is a line error naming the line; the other lines are still answered; the exit status is 1.
+TEST(CliErrors, RandomValueTooLargeIsALineError) {
+  // 1 + 1/32 in Binary8p4se: δ = 1/4, src N = 3: RNE(2) + 7 ≥ 8 → away → 1.125 (code 0x41).
+  const CliRun r = run(round_args("b8p4", "src", {"--random-bits", "3"}), "1.03125 8\n1.03125 7\n1.03125 5\n");
+  EXPECT_EQ(r.rc, 1);
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 3u) << r.out;
+  EXPECT_EQ(out[0].rfind("error: line 1:", 0), 0u) << out[0];
+  EXPECT_TRUE(contains(out[0], "8")) << out[0];
+  EXPECT_EQ(out[1], "0x1.2p+0 0x41");
+  EXPECT_EQ(out[2], "0x1p+0 0x40");  // RNE(2) + 5 < 8
+  EXPECT_TRUE(contains(r.err, "line 1")) << r.err;
+  // A line error in the middle keeps the numbering.
+  const CliRun m = run(round_args("b8p4", "srff", {"--random-bits", "2"}), "1 0\n1 4\n1 3\n");
+  EXPECT_EQ(m.rc, 1);
+  const auto mo = lines(m.out);
+  ASSERT_EQ(mo.size(), 3u);
+  EXPECT_EQ(mo[0], "0x1p+0 0x40");
+  EXPECT_EQ(mo[1].rfind("error: line 2:", 0), 0u) << mo[1];
+  EXPECT_EQ(mo[2], "0x1p+0 0x40");
+  // r missing for a stochastic mode, or not a number.
+  const CliRun miss = run(round_args("b8p4", "src", {"--random-bits", "3"}), "1.5\n1.5 x\n1.5 -1\n");
+  EXPECT_EQ(miss.rc, 1);
+  const auto mm = lines(miss.out);
+  ASSERT_EQ(mm.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(mm[i].rfind("error: line " + std::to_string(i + 1) + ":", 0), 0u) << mm[i];
+}
+
+TEST(CliErrors, DeterministicModeGivenR) {
+  const CliRun r = run(round_args("binary16", "rne"), "1.0 3\n1.0\n");
+  EXPECT_EQ(r.rc, 1);
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rfind("error: line 1:", 0), 0u) << out[0];
+  EXPECT_TRUE(contains(out[0], "deterministic")) << out[0];
+  EXPECT_EQ(out[1], "0x1p+0 0x3c00");
+  // ... or given --random-bits.
+  const CliRun n = run(round_args("binary16", "rtz", {"--random-bits", "3"}), "1.0\n");
+  EXPECT_EQ(n.rc, 2);
+  EXPECT_TRUE(contains(n.err, "deterministic")) << n.err;
+  // Exact SR takes no N other than 64.
+  const CliRun s = run(round_args("binary16", "sr", {"--random-bits", "5"}), "1.0 0\n");
+  EXPECT_EQ(s.rc, 2);
+  EXPECT_TRUE(contains(s.err, "sr")) << s.err;
+}
+
+// OCP E2M1 has no NaN: a NaN input is a line error, and the other lines are answered.
+TEST(CliErrors, NaNIntoFormatWithoutNaN) {
+  const CliRun r = run(round_args("ocp_e2m1", "rne"), "nan\n2.5\n-nan\n");
+  EXPECT_EQ(r.rc, 1);
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 3u) << r.out;
+  EXPECT_EQ(out[0].rfind("error: line 1:", 0), 0u) << out[0];
+  EXPECT_TRUE(contains(out[0], "NaN")) << out[0];
+  EXPECT_TRUE(contains(out[0], "ocp_e2m1")) << out[0];
+  EXPECT_EQ(out[1], "0x1p+1 0x4");  // 2.5 ties to even: 2 (formats.md §3.1 "2.5→2"), code 0b0100
+  EXPECT_EQ(out[2].rfind("error: line 3:", 0), 0u) << out[2];
+  // Encoding NaN directly is an error too.
+  const CliRun e = run({"encode", "--format", "ocp_e2m1", "nan"});
+  EXPECT_EQ(e.rc, 1);
+  EXPECT_TRUE(contains(e.err, "NaN") || contains(e.err, "nan")) << e.err;
+}
+
+TEST(CliErrors, UnknownOptionIsNamed) {
+  const CliRun r = run(round_args("binary16", "rne", {"--bogus-option"}), "1\n");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "--bogus-option")) << r.err;
+  const CliRun v = run(round_args("binary16", "rne", {"--saturate", "sometimes"}), "1\n");
+  EXPECT_EQ(v.rc, 2);
+  EXPECT_TRUE(contains(v.err, "sometimes")) << v.err;
+  const CliRun missing = run({"round", "--mode", "rne"}, "1\n");
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_TRUE(contains(missing.err, "--format")) << missing.err;
+  const CliRun no_value = run({"round", "--format"}, "1\n");
+  EXPECT_EQ(no_value.rc, 2);
+  EXPECT_TRUE(contains(no_value.err, "--format")) << no_value.err;
+}
+
+TEST(CliErrors, UnknownCommandIsNamed) {
+  const CliRun r = run({"frobnicate", "--format", "binary16"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "frobnicate")) << r.err;
+  EXPECT_TRUE(contains(r.err, "usage")) << r.err;
+  const CliRun none = run({});
+  EXPECT_EQ(none.rc, 2);
+  EXPECT_TRUE(contains(none.err, "usage")) << none.err;
+}
+
+// Output format: exact C99 hex float, then the code zero-padded to ⌈k/4⌉ hex digits.
+TEST(CliOutput, HappyPathFormat) {
+  const CliRun b = run(round_args("b8p4", "rne"), "1.125\n1.1\n-0.0068359375\n");
+  EXPECT_EQ(b.rc, 0) << b.err;
+  // 1.1 → 1.125 (1.1 is nearer to 1.125 than to 1); −7·2^-10 is the subnormal code 0x87.
+  EXPECT_EQ(b.out, "0x1.2p+0 0x41\n0x1.2p+0 0x41\n-0x1.cp-8 0x87\n");
+  const CliRun h = run(round_args("binary16", "rne"), "-0\n0\nnan\ninf\n-inf\n0x1p-24\n65504\n1e9\n");
+  EXPECT_EQ(h.rc, 0) << h.err;
+  EXPECT_EQ(h.out,
+            "-0x0p+0 0x8000\n"
+            "0x0p+0 0x0000\n"
+            "nan 0x7e00\n"
+            "inf 0x7c00\n"
+            "-inf 0xfc00\n"
+            "0x1p-24 0x0001\n"
+            "0x1.ffcp+15 0x7bff\n"
+            "inf 0x7c00\n");
+  // 4-bit and 6-bit formats: one and two hex digits.
+  EXPECT_EQ(run(round_args("ocp_e2m1", "rne"), "0.5\n-6\n").out, "0x1p-1 0x1\n-0x1.8p+2 0xf\n");
+  EXPECT_EQ(run(round_args("ocp_e3m2", "rne"), "28\n").out, "0x1.cp+4 0x1f\n");
+  // −0 in a format without −0 (P3109) is +0, code 0x00.
+  EXPECT_EQ(run(round_args("b8p4", "rne"), "-0\n").out, "0x0p+0 0x00\n");
+  // Stochastic: §9 K8P4 near 1.0, x = 1 + 5/128, N = 3, SRC: RNE(2.5) = 2 → r ≥ 6 rounds up.
+  EXPECT_EQ(run(round_args("b8p4", "src", {"--random-bits", "3"}), "1.0390625 5\n1.0390625 6\n").out,
+            "0x1p+0 0x40\n0x1.2p+0 0x41\n");
+  // Saturation option: 61440 in E5M2 overflows to +Inf (0x7c) without, to 57344 (0x7b) with.
+  EXPECT_EQ(run(round_args("e5m2", "rne"), "61440\n").out, "inf 0x7c\n");
+  EXPECT_EQ(run(round_args("e5m2", "rne", {"--saturate", "finite"}), "61440\n").out, "0x1.cp+15 0x7b\n");
+  // decode prints "<code> <value>".
+  const CliRun d = run({"decode", "--format", "e5m2", "0x7c", "0x80", "0x01", "0x7f"});
+  EXPECT_EQ(d.rc, 0);
+  EXPECT_EQ(d.out, "0x7c inf\n0x80 -0x0p+0\n0x01 0x1p-16\n0x7f nan\n");
+  const CliRun e = run({"encode", "--format", "binary16", "1", "-0", "0x1.ffcp+15"});
+  EXPECT_EQ(e.rc, 0);
+  EXPECT_EQ(e.out, "0x3c00\n0x8000\n0x7bff\n");
+}
+
+// The built binary: the same output, and the exit status reaches the shell.
+TEST(CliOutput, BinaryExitStatus) {
+  auto sh = [](const std::string& cmd, std::string& out) {
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    char buf[256];
+    out.clear();
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    const int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const std::string bin = ROUNDLAB_CLI_PATH;
+  std::string out;
+  EXPECT_EQ(sh("printf '1.5\\n' | '" + bin + "' round --format binary16 --mode rne 2>/dev/null", out), 0);
+  EXPECT_EQ(out, "0x1.8p+0 0x3e00\n");
+  EXPECT_EQ(sh("printf '1.5\\nabc\\n' | '" + bin + "' round --format binary16 --mode rne 2>/dev/null", out), 1);
+  EXPECT_EQ(out.rfind("0x1.8p+0 0x3e00\nerror: line 2:", 0), 0u) << out;
+  EXPECT_EQ(sh("'" + bin + "' round --format nope --mode rne </dev/null 2>&1", out), 2);
+  EXPECT_TRUE(contains(out, "nope")) << out;
+  EXPECT_EQ(sh("'" + bin + "' frobnicate 2>&1", out), 2);
+  EXPECT_TRUE(contains(out, "frobnicate")) << out;
+}
