@@ -16,7 +16,6 @@ int run_decode(const Args& args, std::istream& in, std::ostream& out, std::ostre
 int run_encode(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_compare(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
-int run_bench(const Args& args, std::ostream& out, std::ostream& err);
 int run_version(const Args& args, std::ostream& out, std::ostream& err);
 
 // Dispatches argv[1] to a subcommand; prints usage on unknown commands.

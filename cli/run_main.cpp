@@ -21,7 +21,6 @@ const char* kUsage =
     "          (--exhaustive | --samples K --seed S) [--shard i/n] [--backend cpu|cuda] [--json]\n"
     "          | --inputs FILE --outputs FILE [--random FILE]   device kernel or your arrays vs the reference\n"
     "  quantize-block --format F --mode M [--random-bits N] [--scale-rule floor|ceil|even|rceil|nvfp4|amax] [--tensor-scale S] [--saturate S]   stdin 'x1 .. xn [; r1 .. rn]' per block\n"
-    "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
     "Inputs: decimal (0.1, 1e-3), C99 hex float (0x1.8p-3), inf, nan, or FORMAT:CODE (binary32:0x3f800001).\n";
@@ -42,7 +41,6 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "encode") return run_encode(rest, in, out, err);
     if (cmd == "compare") return run_compare(rest, in, out, err);
     if (cmd == "quantize-block") return run_quantize_block(rest, in, out, err);
-    if (cmd == "bench") return run_bench(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {
     err << "roundlab " << cmd << ": error: " << e.what() << "\n";
