@@ -28,22 +28,6 @@ std::vector<std::string> split_words(const std::string& text) {
   return tokens;
 }
 
-// Same conventions as `roundlab round`: r is an N-bit integer; sr also takes u=<exact dyadic>.
-RandomDraw parse_block_draw(const Rounding& rounding, const std::string& token) {
-  RandomDraw draw;
-  if (rounding.mode == Mode::StochasticExact && token.rfind("u=", 0) == 0) {
-    draw.u = parse_number(token.substr(2));
-    validate_random_draw(rounding, draw);
-    return draw;
-  }
-  draw.r = parse_unsigned(token, "random value r");
-  const int n = rounding.mode == Mode::StochasticExact ? 64 : rounding.random_bits;
-  if (n < 64 && draw.r >= (std::uint64_t{1} << n))
-    throw InputError("random value r = " + token + " needs more than N = " + std::to_string(n) +
-                     " bits (expected 0 ≤ r < 2^" + std::to_string(n) + ")");
-  return draw;
-}
-
 }  // namespace
 
 int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -83,7 +67,7 @@ int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, st
       if (rounding.is_stochastic()) {
         if (semicolon == std::string::npos)
           throw InputError("mode " + mode_name(rounding.mode) + " needs '; r1 … rn' after the values");
-        for (const auto& t : split_words(line.substr(semicolon + 1))) draws.push_back(parse_block_draw(rounding, t));
+        for (const auto& t : split_words(line.substr(semicolon + 1))) draws.push_back(parse_random_draw(rounding, t));
       } else if (semicolon != std::string::npos) {
         throw InputError("mode " + mode_name(rounding.mode) + " is deterministic and takes no '; r…'");
       }

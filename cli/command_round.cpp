@@ -32,21 +32,6 @@ std::vector<std::string> split(const std::string& line) {
   return tokens;
 }
 
-RandomDraw parse_draw(const Rounding& rounding, const std::string& token) {
-  RandomDraw draw;
-  if (rounding.mode == Mode::StochasticExact && token.rfind("u=", 0) == 0) {
-    draw.u = parse_number(token.substr(2));
-    validate_random_draw(rounding, draw);
-    return draw;
-  }
-  draw.r = parse_unsigned(token, "random value r");
-  const int n = rounding.mode == Mode::StochasticExact ? 64 : rounding.random_bits;
-  if (n < 64 && draw.r >= (std::uint64_t{1} << n))
-    throw InputError("random value r = " + token + " needs more than N = " + std::to_string(n) +
-                     " bits (expected 0 ≤ r < 2^" + std::to_string(n) + ")");
-  return draw;
-}
-
 }  // namespace
 
 int run_round(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -79,7 +64,7 @@ int run_round(const Args& args, std::istream& in, std::ostream& out, std::ostrea
       if (rounding.is_stochastic()) {
         if (tokens.size() < 2)
           throw InputError("mode " + mode_name(rounding.mode) + " needs a random value r after x");
-        draw = parse_draw(rounding, tokens[1]);
+        draw = parse_random_draw(rounding, tokens[1]);
       } else if (tokens.size() == 2) {
         throw InputError("mode " + mode_name(rounding.mode) + " is deterministic and takes no r");
       }

@@ -7,6 +7,7 @@
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
+#include "reference/round_away.hpp"
 
 namespace roundlab::cli {
 
@@ -25,6 +26,21 @@ std::uint64_t parse_unsigned(std::string_view text, std::string_view what) {
     }
   }
   throw InputError(std::string(what) + " '" + s + "' is not an unsigned integer below 2^64 (decimal or 0x hex)");
+}
+
+RandomDraw parse_random_draw(const Rounding& rounding, const std::string& token) {
+  RandomDraw draw;
+  if (rounding.mode == Mode::StochasticExact && token.rfind("u=", 0) == 0) {
+    draw.u = parse_number(token.substr(2));
+    validate_random_draw(rounding, draw);
+    return draw;
+  }
+  draw.r = parse_unsigned(token, "random value r");
+  const int n = rounding.mode == Mode::StochasticExact ? 64 : rounding.random_bits;
+  if (n < 64 && draw.r >= (std::uint64_t{1} << n))
+    throw InputError("random value r = " + token + " needs more than N = " + std::to_string(n) +
+                     " bits (expected 0 ≤ r < 2^" + std::to_string(n) + ")");
+  return draw;
 }
 
 ExactValue parse_input_value(std::string_view text) {
