@@ -15,7 +15,10 @@ int run_round(const Args& args, std::istream& in, std::ostream& out, std::ostrea
 int run_decode(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_encode(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_compare(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_bias(const Args& args, std::ostream& out, std::ostream& err);
 int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_stattest(const Args& args, std::ostream& out, std::ostream& err);
+int run_bench(const Args& args, std::ostream& out, std::ostream& err);
 int run_version(const Args& args, std::ostream& out, std::ostream& err);
 
 // Dispatches argv[1] to a subcommand; prints usage on unknown commands.

@@ -20,7 +20,12 @@ const char* kUsage =
     "  compare --format F --mode M [--random-bits N] [--saturate S] --source binary32|bfloat16|binary16|binary64\n"
     "          (--exhaustive | --samples K --seed S) [--shard i/n] [--backend cpu|cuda] [--json]\n"
     "          | --inputs FILE --outputs FILE [--random FILE]   device kernel or your arrays vs the reference\n"
+    "  bias --format F --mode M [--random-bits N] [--saturate S] --source bfloat16|binary16|grid:D|file:PATH [--range a:b]\n"
+    "       [--max-inputs K] [--method auto|enumerate|count] [--summary] [--csv|--json]   exact SR bias/variance\n"
     "  quantize-block --format F --mode M [--random-bits N] [--scale-rule floor|ceil|even|rceil|nvfp4|amax] [--tensor-scale S] [--saturate S]   stdin 'x1 .. xn [; r1 .. rn]' per block\n"
+    "  stattest --format F --mode M [--random-bits N] [--kernel-mode M2 [--kernel-random-bits N2]] [--range a:b]\n"
+    "       [--inputs m] [--samples K] [--seed S] [--input-seed S] [--alpha A] [--json]   test a kernel's SR statistically\n"
+    "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
     "Inputs: decimal (0.1, 1e-3), C99 hex float (0x1.8p-3), inf, nan, or FORMAT:CODE (binary32:0x3f800001).\n";
@@ -40,7 +45,10 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "decode") return run_decode(rest, in, out, err);
     if (cmd == "encode") return run_encode(rest, in, out, err);
     if (cmd == "compare") return run_compare(rest, in, out, err);
+    if (cmd == "bias") return run_bias(rest, out, err);
     if (cmd == "quantize-block") return run_quantize_block(rest, in, out, err);
+    if (cmd == "stattest") return run_stattest(rest, out, err);
+    if (cmd == "bench") return run_bench(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {
     err << "roundlab " << cmd << ": error: " << e.what() << "\n";

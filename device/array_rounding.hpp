@@ -60,12 +60,28 @@ RL_HD bool needs_random(const DeviceRounding& rd) {
 }
 
 // One element; `no_encoding` (optional) receives 1 where the result is NaN in a format without NaN.
+// With the Philox stream the element's word is drawn lazily: the result at the smallest and at the
+// largest word with the element's top part (rounding is monotone in r, so every word between gives one
+// of these two) decides unless they differ; only then is the low part drawn. Same result as with
+// random_bits_for's whole word.
 RL_HD void round_element(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat s, const void* in,
                          void* out, std::uint8_t* no_encoding, const RandomInput& rnd, std::size_t i) {
-  std::uint64_t r = 0;
-  if (needs_random(rd))
-    r = rnd.explicit_r ? rnd.explicit_r[i] : random_bits_for(rnd.stream, rnd.first_index + i, rd.random_bits);
-  const DeviceResult res = round_to_format(f, rd, unpack_source(s, in, i), r);
+  const Unpacked u = unpack_source(s, in, i);
+  DeviceResult res;
+  if (!needs_random(rd)) {
+    res = round_to_format(f, rd, u, 0);
+  } else if (rnd.explicit_r) {
+    res = round_to_format(f, rd, u, rnd.explicit_r[i]);
+  } else {
+    const std::uint64_t index = rnd.first_index + i;
+    const RandomWordBounds b = random_word_bounds(random_top_part(rnd.stream, index, rd.random_bits), rd.random_bits);
+    res = round_to_format(f, rd, u, b.lo);
+    if (b.hi != b.lo) {
+      const DeviceResult at_hi = round_to_format(f, rd, u, b.hi);
+      if (at_hi.code != res.code || at_hi.no_encoding != res.no_encoding)
+        res = round_to_format(f, rd, u, b.lo | random_low_part(rnd.stream, index, rd.random_bits));
+    }
+  }
   store_code(f, out, i, res.code);
   if (no_encoding) no_encoding[i] = res.no_encoding ? 1 : 0;
 }

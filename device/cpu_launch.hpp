@@ -6,6 +6,7 @@
 
 #include "device/array_rounding.hpp"
 #include "device/mx_block.hpp"
+#include "device/scaled_block.hpp"
 
 namespace roundlab::device {
 
@@ -18,5 +19,11 @@ void round_array_cpu(const DeviceFormat& f, const DeviceRounding& rd, SourceForm
 void quantize_mx_blocks_cpu(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
                             const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
                             const RandomInput& random, int threads = 0);
+
+// Quantizes n_blocks NVFP4 / P3109-amax blocks of binary32 words (OpenMP over blocks); scale codes are
+// one byte each, the scale's random words (stochastic scale rounding) come from scale_random by block.
+void quantize_scaled_blocks_cpu(const DeviceScaledBlock& b, const DeviceRounding& er, const std::uint32_t* in,
+                                std::size_t n_blocks, void* codes, std::uint8_t* scales, const RandomInput& random,
+                                const RandomInput& scale_random = {}, int threads = 0);
 
 }  // namespace roundlab::device

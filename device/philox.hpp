@@ -1,11 +1,21 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011), the counter-
 // based generator behind every random bit of roundlab: same function on CPU and GPU, no state.
 //
-// Stream definition (fixed; results record seed and stream): the random word of element i in
-// (seed, stream) is
-//   N ≤ 32: word (i mod 4) of Philox(ctr = {⌊i/4⌋ lo, ⌊i/4⌋ hi, stream lo, stream hi}, key = seed),
-//   N > 32: words 2(i mod 2), 2(i mod 2)+1 (low, high) of Philox(ctr = {⌊i/2⌋ …}, key = seed),
-// masked to its low N bits.
+// Stream definition (fixed; results record seed and stream). The N-bit random word r of element i in
+// (seed, stream), N in 1..64, is made of a top part of t = min(N, b) bits and, when N > b, a low part:
+//   slot width b = 4 when N ≤ 4, else 8; a Philox block holds 128/b slots (32 or 16 elements);
+//   top  = the low t bits of slot (i mod 128/b) of Philox(ctr = {j lo, j hi, stream lo, stream hi},
+//          key = seed), j = ⌊i / (128/b)⌋; the block's bytes B_0..B_15 are its words little-endian
+//          (B_m = bits [8(m mod 4), +8) of word ⌊m/4⌋); b = 8: slot k = B_k; b = 4: slot k = the low
+//          nibble of B_k for k < 16, the high nibble of B_(k−16) for k ≥ 16 (so slots unpack with
+//          whole-vector operations);
+//   low  = the low N − b bits of (v1·2^32 + v0) of Philox(ctr = {i lo, i hi | 2^31, stream lo, stream hi},
+//          key = seed) (a counter range disjoint from the slots' for i < 2^63);
+//   r    = top·2^(N−t) + low.
+// Why: every rounding decision is "r ≥ threshold", which the top byte settles unless it equals the
+// threshold's top byte (probability 2^-8), so a kernel draws one Philox block per 16 or 32 elements and
+// the low part only for those ties (random_word_bounds, random_low_part); the result is the same as with
+// the whole word. Every bit of r is uniform and independent of the others.
 #pragma once
 #include <cstdint>
 
@@ -45,22 +55,57 @@ struct RandomStream {
   std::uint64_t stream = 0;
 };
 
+RL_HD Philox4x32 philox_at(const RandomStream& s, std::uint32_t c0, std::uint32_t c1) {
+  return philox4x32_10(Philox4x32{{c0, c1, static_cast<std::uint32_t>(s.stream), static_cast<std::uint32_t>(s.stream >> 32)}},
+                       static_cast<std::uint32_t>(s.seed), static_cast<std::uint32_t>(s.seed >> 32));
+}
+
+// Slot width b and slots per Philox block for an N-bit word.
+RL_HD int random_slot_bits(int n) { return n <= 4 ? 4 : 8; }
+RL_HD int random_slots_per_block(int n) { return 128 / random_slot_bits(n); }
+// Bits of r that come from the slot: t = min(N, b).
+RL_HD int random_top_bits(int n) { return n < random_slot_bits(n) ? n : random_slot_bits(n); }
+
+// Slot `k` (0 ≤ k < 128/b) of a Philox block, for an N-bit word: its low t bits.
+RL_HD std::uint32_t random_slot_of(const Philox4x32& block, int k, int n) {
+  const int m = k & 15;  // byte B_m
+  const std::uint32_t byte = (block.v[m >> 2] >> (8 * (m & 3))) & 0xffu;
+  const std::uint32_t slot = random_slot_bits(n) == 8 ? byte : k < 16 ? byte & 15u : byte >> 4;
+  return slot & static_cast<std::uint32_t>(low_mask(random_top_bits(n)));
+}
+
+// The top part of element `index`'s N-bit word (0 when N ≤ 0).
+RL_HD std::uint32_t random_top_part(const RandomStream& s, std::uint64_t index, int n) {
+  if (n <= 0) return 0;
+  const int per = random_slots_per_block(n);
+  const std::uint64_t block = index / static_cast<std::uint64_t>(per);
+  const Philox4x32 out = philox_at(s, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32));
+  return random_slot_of(out, static_cast<int>(index % static_cast<std::uint64_t>(per)), n);
+}
+
+// The low N − t bits of element `index`'s word (0 when N ≤ b).
+RL_HD std::uint64_t random_low_part(const RandomStream& s, std::uint64_t index, int n) {
+  const int low_bits = n - random_top_bits(n);
+  if (low_bits <= 0) return 0;
+  const Philox4x32 out =
+      philox_at(s, static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32) | 0x80000000u);
+  return ((static_cast<std::uint64_t>(out.v[1]) << 32) | out.v[0]) & low_mask(low_bits);
+}
+
+// The smallest and largest word with a given top part: r ∈ [lo, hi] whatever the low part. Exact.
+struct RandomWordBounds {
+  std::uint64_t lo, hi;
+};
+RL_HD RandomWordBounds random_word_bounds(std::uint32_t top, int n) {
+  const int low_bits = n - random_top_bits(n);
+  const std::uint64_t lo = static_cast<std::uint64_t>(top) << low_bits;
+  return RandomWordBounds{lo, lo | low_mask(low_bits)};
+}
+
 // The N-bit random word of element `index` (see the stream definition above); N in 0..64.
 RL_HD std::uint64_t random_bits_for(const RandomStream& s, std::uint64_t index, int n) {
   if (n <= 0) return 0;
-  const auto key0 = static_cast<std::uint32_t>(s.seed), key1 = static_cast<std::uint32_t>(s.seed >> 32);
-  const auto st0 = static_cast<std::uint32_t>(s.stream), st1 = static_cast<std::uint32_t>(s.stream >> 32);
-  if (n <= 32) {
-    const std::uint64_t block = index >> 2;
-    const Philox4x32 out = philox4x32_10(
-        Philox4x32{{static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), st0, st1}}, key0, key1);
-    return out.v[index & 3] & low_mask(n);
-  }
-  const std::uint64_t block = index >> 1;
-  const Philox4x32 out = philox4x32_10(
-      Philox4x32{{static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), st0, st1}}, key0, key1);
-  const int w = static_cast<int>(index & 1) * 2;
-  return ((static_cast<std::uint64_t>(out.v[w + 1]) << 32) | out.v[w]) & low_mask(n);
+  return random_word_bounds(random_top_part(s, index, n), n).lo | random_low_part(s, index, n);
 }
 
 }  // namespace roundlab::device

@@ -28,16 +28,41 @@ TEST(Philox, KnownAnswerVectors) {
   }
 }
 
-TEST(Philox, StreamDefinitionPicksWordsAndMasks) {
+TEST(Philox, StreamDefinitionPicksSlotsAndLowParts) {
   RandomStream s{0x299f31d0a4093822ull, 0x0370734413198a2eull};
-  // Element 4·b + j with N ≤ 32 is word j of block b; with the stream in counter words 2..3.
-  const std::uint64_t block = 0x05a308d3243f6a88ull;  // < 2^62 so 4·block does not wrap
-  Philox4x32 ref = philox4x32_10(Philox4x32{{0x243f6a88, 0x05a308d3, 0x13198a2e, 0x03707344}}, 0xa4093822, 0x299f31d0);
-  for (int j = 0; j < 4; ++j) {
-    EXPECT_EQ(random_bits_for(s, block * 4 + j, 32), ref.v[j]);
-    EXPECT_EQ(random_bits_for(s, block * 4 + j, 3), ref.v[j] & 7u);
+  const std::uint64_t block = 0x05a308d3243f6a88ull;  // < 2^58 so 32·block does not wrap
+  const Philox4x32 ref =
+      philox4x32_10(Philox4x32{{0x243f6a88, 0x05a308d3, 0x13198a2e, 0x03707344}}, 0xa4093822, 0x299f31d0);
+  // N ≤ 4: element 32·block + k is the low nibble of byte k (k < 16) or the high nibble of byte k − 16,
+  // byte m being bits 8(m mod 4) of word m/4; its low N bits.
+  for (int k = 0; k < 32; ++k) {
+    const int m = k % 16;
+    const std::uint32_t byte = (ref.v[m / 4] >> (8 * (m % 4))) & 255u;
+    const std::uint32_t nibble = k < 16 ? byte & 15u : byte >> 4;
+    EXPECT_EQ(random_bits_for(s, block * 32 + k, 4), nibble) << k;
+    EXPECT_EQ(random_bits_for(s, block * 32 + k, 3), nibble & 7u) << k;
   }
-  EXPECT_EQ(random_bits_for(s, block * 2 + 1, 64), (std::uint64_t{ref.v[3]} << 32) | ref.v[2]);
+  // 4 < N ≤ 8: element 16·block + k is byte k.
+  for (int k = 0; k < 16; ++k) {
+    const std::uint32_t byte = (ref.v[k / 4] >> (8 * (k % 4))) & 255u;
+    EXPECT_EQ(random_bits_for(s, block * 16 + k, 8), byte) << k;
+    EXPECT_EQ(random_bits_for(s, block * 16 + k, 5), byte & 31u) << k;
+  }
+  // N > 8: byte on top of N − 8 low bits from counter {i lo, i hi | 2^31}.
+  const std::uint64_t i = block * 16 + 9;
+  const std::uint32_t top = (ref.v[2] >> 8) & 255u;
+  const Philox4x32 low = philox4x32_10(
+      Philox4x32{{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32) | 0x80000000u, 0x13198a2e,
+                  0x03707344}},
+      0xa4093822, 0x299f31d0);
+  const std::uint64_t low64 = (std::uint64_t{low.v[1]} << 32) | low.v[0];
+  EXPECT_EQ(random_bits_for(s, i, 64), (std::uint64_t{top} << 56) | (low64 & ((std::uint64_t{1} << 56) - 1)));
+  EXPECT_EQ(random_bits_for(s, i, 12), (std::uint64_t{top} << 4) | (low64 & 15u));
+  EXPECT_EQ(random_top_part(s, i, 12), top);
+  EXPECT_EQ(random_low_part(s, i, 12), low64 & 15u);
+  const RandomWordBounds bounds = random_word_bounds(top, 12);
+  EXPECT_EQ(bounds.lo, std::uint64_t{top} << 4);
+  EXPECT_EQ(bounds.hi, (std::uint64_t{top} << 4) | 15u);
   EXPECT_EQ(random_bits_for(s, 5, 0), 0u);
   // Different streams and seeds give different words.
   EXPECT_NE(random_bits_for(RandomStream{1, 0}, 0, 32), random_bits_for(RandomStream{1, 1}, 0, 32));
@@ -48,16 +73,17 @@ TEST(Philox, LowBitsPassChiSquare) {
   // 2^20 draws of the low 4 bits (16 cells): chi-square with 15 degrees of freedom. The 0.999
   // quantile is 37.70, so a correct generator fails this with probability 0.001 for a fixed seed;
   // the seed is fixed, so the test is deterministic.
-  for (int n : {1, 4, 8}) {
+  for (int n : {1, 4, 8, 12}) {
     const int cells = 1 << std::min(n, 8);
     std::vector<long> count(cells, 0);
     const long draws = 1 << 20;
-    for (long i = 0; i < draws; ++i) ++count[random_bits_for(RandomStream{2024, 7}, i, n)];
+    // N = 12: the low 8 bits, which mix the top part's low 4 bits with the low part.
+    for (long i = 0; i < draws; ++i) ++count[random_bits_for(RandomStream{2024, 7}, i, n) & 255u];
     const double expected = static_cast<double>(draws) / cells;
     double chi2 = 0;
     for (long c : count) chi2 += (c - expected) * (c - expected) / expected;
     // 0.999 quantiles: df 1 → 10.83, df 15 → 37.70, df 255 → 330.5.
-    const double limit = n == 1 ? 10.83 : n == 4 ? 37.70 : 330.5;
+    const double limit = n == 1 ? 10.83 : n == 4 ? 37.70 : 330.5;  // N = 12: 256 cells as N = 8
     EXPECT_LT(chi2, limit) << "N = " << n;
   }
 }

@@ -7,6 +7,7 @@
 
 #include "device/array_rounding.hpp"
 #include "device/mx_block.hpp"
+#include "device/scaled_block.hpp"
 
 namespace roundlab::device {
 
@@ -21,5 +22,11 @@ float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& 
 void quantize_mx_blocks_cuda(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
                              const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
                              const RandomInput& random);
+
+// NVFP4 / P3109-amax blocks of binary32 words, one thread per block; host pointers in and out
+// (explicit random arrays included: random by element, scale_random by block).
+void quantize_scaled_blocks_cuda(const DeviceScaledBlock& b, const DeviceRounding& er, const std::uint32_t* in,
+                                 std::size_t n_blocks, void* codes, std::uint8_t* scales, const RandomInput& random,
+                                 const RandomInput& scale_random = {});
 
 }  // namespace roundlab::device

@@ -30,6 +30,24 @@ __global__ void mx_kernel(DeviceMxBlock b, MxScaleRule rule, DeviceRounding er, 
     quantize_mx_block(b, rule, er, in, codes, scales, random, i);
 }
 
+__global__ void scaled_kernel(DeviceScaledBlock b, DeviceRounding er, const std::uint32_t* in, void* codes,
+                              std::uint8_t* scales, RandomInput random, RandomInput scale_random, std::size_t n_blocks) {
+  for (std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x; i < n_blocks;
+       i += static_cast<std::size_t>(gridDim.x) * blockDim.x)
+    quantize_scaled_block(b, er, in, codes, scales, random, scale_random, i);
+}
+
+// Device copy of an explicit random array of n words (none when the input has none); returns the
+// pointer to free (or nullptr).
+std::uint64_t* copy_explicit_r(RandomInput& r, std::size_t n) {
+  if (!r.explicit_r) return nullptr;
+  std::uint64_t* d = nullptr;
+  check(cudaMalloc(&d, n * sizeof(std::uint64_t) + 8), "malloc");
+  check(cudaMemcpy(d, r.explicit_r, n * sizeof(std::uint64_t), cudaMemcpyHostToDevice), "copy r");
+  r.explicit_r = d;
+  return d;
+}
+
 void launch(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* d_in, void* d_out,
             std::uint8_t* d_none, const RandomInput& random, std::size_t n) {
   if (n == 0) return;
@@ -66,37 +84,61 @@ void round_array_cuda(const DeviceFormat& f, const DeviceRounding& rd, SourceFor
   if (d_r) cudaFree(d_r);
 }
 
-void quantize_mx_blocks_cuda(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
-                             const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
-                             const RandomInput& random) {
-  const std::size_t n = n_blocks * static_cast<std::size_t>(b.block_size);
-  const std::size_t code_size = n * code_bytes(b.element);
+namespace {
+
+// One block-quantization launch: device copies of the n input words, `launch(d_in, d_codes, d_scales,
+// grid)` with 128 threads per CUDA block, codes and scales back.
+template <class Launch>
+void run_block_kernel(std::size_t n, std::size_t n_blocks, std::size_t code_size, const std::uint32_t* in,
+                      void* codes, std::uint8_t* scales, const char* what, Launch launch) {
   std::uint32_t* d_in = nullptr;
   void* d_codes = nullptr;
   std::uint8_t* d_scales = nullptr;
-  std::uint64_t* d_r = nullptr;
   check(cudaMalloc(&d_in, n * 4 + 4), "malloc");
   check(cudaMalloc(&d_codes, code_size + 1), "malloc");
   check(cudaMalloc(&d_scales, n_blocks + 1), "malloc");
-  RandomInput dev_random = random;
-  if (random.explicit_r) {
-    check(cudaMalloc(&d_r, n * sizeof(std::uint64_t) + 8), "malloc");
-    check(cudaMemcpy(d_r, random.explicit_r, n * sizeof(std::uint64_t), cudaMemcpyHostToDevice), "copy r");
-    dev_random.explicit_r = d_r;
-  }
   check(cudaMemcpy(d_in, in, n * 4, cudaMemcpyHostToDevice), "copy in");
   if (n_blocks > 0) {
-    const int threads = 128;
-    const unsigned blocks = static_cast<unsigned>(std::min<std::size_t>((n_blocks + threads - 1) / threads, 65535));
-    mx_kernel<<<blocks, threads>>>(b, rule, er, d_in, d_codes, d_scales, dev_random, n_blocks);
-    check(cudaGetLastError(), "mx kernel launch");
+    const unsigned grid = static_cast<unsigned>(std::min<std::size_t>((n_blocks + 127) / 128, 65535));
+    launch(d_in, d_codes, d_scales, grid);
+    check(cudaGetLastError(), what);
   }
   check(cudaMemcpy(codes, d_codes, code_size, cudaMemcpyDeviceToHost), "copy codes");
   check(cudaMemcpy(scales, d_scales, n_blocks, cudaMemcpyDeviceToHost), "copy scales");
   cudaFree(d_in);
   cudaFree(d_codes);
   cudaFree(d_scales);
+}
+
+}  // namespace
+
+void quantize_mx_blocks_cuda(const DeviceMxBlock& b, MxScaleRule rule, const DeviceRounding& er,
+                             const std::uint32_t* in, std::size_t n_blocks, void* codes, std::uint8_t* scales,
+                             const RandomInput& random) {
+  const std::size_t n = n_blocks * static_cast<std::size_t>(b.block_size);
+  RandomInput dev_random = random;
+  std::uint64_t* d_r = copy_explicit_r(dev_random, n);
+  run_block_kernel(n, n_blocks, n * code_bytes(b.element), in, codes, scales, "mx kernel launch",
+                   [&](const std::uint32_t* d_in, void* d_codes, std::uint8_t* d_scales, unsigned grid) {
+                     mx_kernel<<<grid, 128>>>(b, rule, er, d_in, d_codes, d_scales, dev_random, n_blocks);
+                   });
   if (d_r) cudaFree(d_r);
+}
+
+void quantize_scaled_blocks_cuda(const DeviceScaledBlock& b, const DeviceRounding& er, const std::uint32_t* in,
+                                 std::size_t n_blocks, void* codes, std::uint8_t* scales, const RandomInput& random,
+                                 const RandomInput& scale_random) {
+  const std::size_t n = n_blocks * static_cast<std::size_t>(b.block_size);
+  RandomInput dev_random = random, dev_scale_random = scale_random;
+  std::uint64_t* d_r = copy_explicit_r(dev_random, n);
+  std::uint64_t* d_sr = copy_explicit_r(dev_scale_random, n_blocks);
+  run_block_kernel(n, n_blocks, n * code_bytes(b.element), in, codes, scales, "scaled-block kernel launch",
+                   [&](const std::uint32_t* d_in, void* d_codes, std::uint8_t* d_scales, unsigned grid) {
+                     scaled_kernel<<<grid, 128>>>(b, er, d_in, d_codes, d_scales, dev_random, dev_scale_random,
+                                                 n_blocks);
+                   });
+  if (d_r) cudaFree(d_r);
+  if (d_sr) cudaFree(d_sr);
 }
 
 float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
