@@ -18,6 +18,7 @@ int run_compare(const Args& args, std::istream& in, std::ostream& out, std::ostr
 int run_bias(const Args& args, std::ostream& out, std::ostream& err);
 int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_stattest(const Args& args, std::ostream& out, std::ostream& err);
+int run_prove(const Args& args, std::ostream& out, std::ostream& err);
 int run_bench(const Args& args, std::ostream& out, std::ostream& err);
 int run_version(const Args& args, std::ostream& out, std::ostream& err);
 

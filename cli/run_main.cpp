@@ -25,6 +25,7 @@ const char* kUsage =
     "  quantize-block --format F --mode M [--random-bits N] [--scale-rule floor|ceil|even|rceil|nvfp4|amax] [--tensor-scale S] [--saturate S]   stdin 'x1 .. xn [; r1 .. rn]' per block\n"
     "  stattest --format F --mode M [--random-bits N] [--kernel-mode M2 [--kernel-random-bits N2]] [--range a:b]\n"
     "       [--inputs m] [--samples K] [--seed S] [--input-seed S] [--alpha A] [--json]   test a kernel's SR statistically\n"
+    "  prove [--quick|--full] [--shard i/n] [--claim NAME] [--out DIR] [--list] [--progress]   check the named claims, write certificates\n"
     "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
@@ -48,6 +49,7 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "bias") return run_bias(rest, out, err);
     if (cmd == "quantize-block") return run_quantize_block(rest, in, out, err);
     if (cmd == "stattest") return run_stattest(rest, out, err);
+    if (cmd == "prove") return run_prove(rest, out, err);
     if (cmd == "bench") return run_bench(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {

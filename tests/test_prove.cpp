@@ -1,0 +1,97 @@
+// proofs/ claims and `roundlab prove`: every claim's quick domain passes and its certificate says what
+// was checked; each claim fails, with a counterexample, when its expectation is perturbed (so a claim
+// can fail); shards partition a claim's work; bad options are refused with a message naming them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "proofs/claim.hpp"
+
+using namespace roundlab;
+
+namespace {
+
+int run_cli(std::vector<std::string> args, std::string& out, std::string& err) {
+  std::istringstream in;
+  std::ostringstream o, e;
+  args.insert(args.begin(), "prove");
+  const int rc = cli::run_main(args, in, o, e);
+  out = o.str();
+  err = e.str();
+  return rc;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST(Prove, QuickRunPassesAndWritesCertificates) {
+  const auto dir = std::filesystem::temp_directory_path() / "roundlab_test_prove";
+  std::filesystem::remove_all(dir);
+  std::string out, err;
+  ASSERT_EQ(run_cli({"--quick", "--out", dir.string()}, out, err), 0) << out << err;
+  for (const auto& c : proofs::all_claims()) {
+    const std::string json = slurp(dir / (c.name + ".quick.json"));
+    EXPECT_NE(json.find("\"status\": \"passed\""), std::string::npos) << c.name << json;
+    EXPECT_NE(json.find("\"failures\": 0"), std::string::npos) << c.name;
+    EXPECT_EQ(json.find("\"cases_checked\": 0,"), std::string::npos) << c.name;
+    EXPECT_NE(json.find("\"revision\": "), std::string::npos) << c.name;
+    EXPECT_NE(json.find("\"statement\": "), std::string::npos) << c.name;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Prove, EveryClaimCanFail) {
+  for (const auto& c : proofs::all_claims()) {
+    proofs::ClaimRun run;
+    run.inject_fault = true;
+    run.shard_index = 0;
+    run.shard_count = c.name == "device-equals-reference" ? 7 : 20;  // one unit or a few: quick
+    const proofs::Certificate cert = proofs::run_claim(c, run, "test");
+    EXPECT_FALSE(cert.passed()) << c.name;
+    EXPECT_GT(cert.failures, 0u) << c.name;
+    EXPECT_FALSE(cert.counterexample.empty()) << c.name;
+    EXPECT_GT(cert.cases_checked, 0u) << c.name;
+  }
+}
+
+TEST(Prove, ShardsPartitionTheWork) {
+  const proofs::Claim* claim = nullptr;
+  for (const auto& c : proofs::all_claims())
+    if (c.name == "bias-closed-forms") claim = &c;
+  ASSERT_NE(claim, nullptr);
+  proofs::ClaimRun whole;
+  const proofs::Certificate all = proofs::run_claim(*claim, whole, "test");
+  std::uint64_t units = 0, cases = 0;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    proofs::ClaimRun part;
+    part.shard_index = i;
+    part.shard_count = 3;
+    const proofs::Certificate c = proofs::run_claim(*claim, part, "test");
+    EXPECT_TRUE(c.passed());
+    EXPECT_EQ(c.work_units, all.work_units);
+    units += c.units_checked;
+    cases += c.cases_checked;
+  }
+  EXPECT_EQ(units, all.work_units);
+  EXPECT_EQ(cases, all.cases_checked);
+}
+
+TEST(Prove, BadOptionsAreRefused) {
+  std::string out, err;
+  EXPECT_EQ(run_cli({"--shard", "3/2"}, out, err), 2);
+  EXPECT_NE(err.find("--shard"), std::string::npos);
+  EXPECT_EQ(run_cli({"--claim", "nope"}, out, err), 2);
+  EXPECT_NE(err.find("bias-closed-forms"), std::string::npos);  // lists the claims
+  EXPECT_EQ(run_cli({"--quick", "--full"}, out, err), 2);
+  EXPECT_EQ(run_cli({"--list"}, out, err), 0);
+  EXPECT_NE(out.find("device-equals-reference"), std::string::npos);
+}
