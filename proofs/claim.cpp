@@ -66,12 +66,104 @@ std::string certificate_json(const Certificate& c) {
   o << "{\n  \"claim\": " << quoted(c.claim) << ",\n  \"statement\": " << quoted(c.statement)
     << ",\n  \"method\": " << quoted(c.method) << ",\n  \"domain\": " << quoted(c.domain)
     << ",\n  \"mode\": " << quoted(c.full ? "full" : "quick") << ",\n  \"shard\": " << quoted(std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count))
-    << ",\n  \"work_units\": " << c.work_units << ",\n  \"units_checked\": " << c.units_checked
+    << ",\n  \"unit\": " << quoted(c.unit) << ",\n  \"work_units\": " << c.work_units << ",\n  \"units_checked\": " << c.units_checked
     << ",\n  \"cases_checked\": " << c.cases_checked << ",\n  \"failures\": " << c.failures
     << ",\n  \"counterexample\": " << (c.counterexample.empty() ? "null" : quoted(c.counterexample))
     << ",\n  \"status\": " << quoted(c.passed() ? "passed" : c.cases_checked == 0 ? "nothing checked" : "FAILED")
     << ",\n  \"revision\": " << quoted(c.revision) << ",\n  \"seconds\": " << c.seconds << "\n}\n";
   return o.str();
+}
+
+namespace {
+
+// The value of "key": on its own line of a certificate (the writer puts one key per line).
+std::string field(const std::string& json, const std::string& key) {
+  const std::string tag = "\"" + key + "\": ";
+  const auto at = json.find(tag);
+  if (at == std::string::npos) throw InputError("certificate has no \"" + key + "\" field");
+  const auto start = at + tag.size();
+  auto end = json.find('\n', start);
+  if (end == std::string::npos) end = json.size();
+  std::string v = json.substr(start, end - start);
+  if (!v.empty() && v.back() == ',') v.pop_back();
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+    std::string out;
+    for (std::size_t i = 1; i + 1 < v.size(); ++i) {
+      if (v[i] == '\\' && i + 2 < v.size()) {
+        ++i;
+        if (v[i] == 'u' && i + 4 < v.size()) {
+          out += static_cast<char>(std::stoi(v.substr(i + 1, 4), nullptr, 16));
+          i += 4;
+          continue;
+        }
+      }
+      out += v[i];
+    }
+    return out;
+  }
+  return v;
+}
+
+std::uint64_t number(const std::string& json, const std::string& key) {
+  const std::string v = field(json, key);
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError("certificate field \"" + key + "\" is not a count: " + v);
+  return std::stoull(v);
+}
+
+}  // namespace
+
+Certificate parse_certificate(const std::string& json) {
+  Certificate c;
+  c.claim = field(json, "claim");
+  c.statement = field(json, "statement");
+  c.method = field(json, "method");
+  c.domain = field(json, "domain");
+  c.full = field(json, "mode") == "full";
+  const std::string shard = field(json, "shard");
+  const auto slash = shard.find('/');
+  if (slash == std::string::npos) throw InputError("certificate shard '" + shard + "' is not i/n");
+  c.shard_index = std::stoull(shard.substr(0, slash));
+  c.shard_count = std::stoull(shard.substr(slash + 1));
+  c.unit = field(json, "unit");
+  c.work_units = number(json, "work_units");
+  c.units_checked = number(json, "units_checked");
+  c.cases_checked = number(json, "cases_checked");
+  c.failures = number(json, "failures");
+  const std::string ce = field(json, "counterexample");
+  c.counterexample = ce == "null" ? "" : ce;
+  c.revision = field(json, "revision");
+  c.seconds = std::stod(field(json, "seconds"));
+  return c;
+}
+
+Certificate merge_shards(const std::vector<Certificate>& shards) {
+  if (shards.empty()) throw InputError("merge: no certificates");
+  Certificate m = shards.front();
+  std::vector<bool> seen(m.shard_count, false);
+  m.units_checked = m.cases_checked = m.failures = 0;
+  m.counterexample.clear();
+  m.seconds = 0;
+  for (const Certificate& c : shards) {
+    if (c.claim != m.claim || c.full != m.full || c.revision != m.revision || c.shard_count != m.shard_count ||
+        c.work_units != m.work_units)
+      throw InputError("merge: certificate of '" + c.claim + "' shard " + std::to_string(c.shard_index) + "/" +
+                       std::to_string(c.shard_count) + " (revision " + c.revision +
+                       ") does not belong to the same run as '" + m.claim + "' (revision " + m.revision + ")");
+    if (c.shard_index >= seen.size() || seen[c.shard_index])
+      throw InputError("merge: shard " + std::to_string(c.shard_index) + " of '" + c.claim + "' appears twice or is out of range");
+    seen[c.shard_index] = true;
+    m.units_checked += c.units_checked;
+    m.cases_checked += c.cases_checked;
+    if (m.failures == 0 && c.failures > 0) m.counterexample = c.counterexample;
+    m.failures += c.failures;
+    m.seconds += c.seconds;
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    if (!seen[i]) throw InputError("merge: shard " + std::to_string(i) + "/" + std::to_string(seen.size()) + " of '" + m.claim + "' is missing");
+  m.shard_index = 0;
+  m.shard_count = 1;
+  return m;
 }
 
 void record_failure(Certificate& c, const std::string& what) {

@@ -22,7 +22,8 @@ struct Certificate {
   std::string claim, statement, method, domain;
   bool full = false;
   std::uint64_t shard_index = 0, shard_count = 1;
-  std::uint64_t work_units = 0;   // units of this claim's domain (formats × modes, kernels, ...)
+  std::string unit;               // what one work unit is ("format x rounding x source grid", ...)
+  std::uint64_t work_units = 0;   // units of this claim's whole domain (its size, in units)
   std::uint64_t units_checked = 0;  // of those, the ones in this shard
   std::uint64_t cases_checked = 0;  // individual (input, rounding, r) checks
   std::uint64_t failures = 0;
@@ -47,6 +48,14 @@ const std::vector<Claim>& all_claims();
 Certificate run_claim(const Claim& claim, const ClaimRun& run, const std::string& revision);
 
 std::string certificate_json(const Certificate& c);
+
+// Reads a certificate written by certificate_json. Throws InputError naming the text when it is not one.
+Certificate parse_certificate(const std::string& json);
+
+// Combines the certificates of the shards of one claim run (same claim, mode, revision and shard count,
+// every shard index once) into the certificate of the whole run. Throws InputError naming what is
+// missing or inconsistent.
+Certificate merge_shards(const std::vector<Certificate>& shards);
 
 // Records a failure: counts it and keeps the first counterexample. Thread-safe.
 void record_failure(Certificate& c, const std::string& what);

@@ -20,6 +20,7 @@ namespace roundlab::proofs {
 namespace {
 
 void check(const ClaimRun& run, Certificate& cert) {
+  cert.unit = "mode x N x D";
   const int max_d = run.full ? 16 : 10, max_n = 12;
   const std::vector<Mode> modes = {Mode::StochasticA, Mode::StochasticB, Mode::StochasticC, Mode::StochasticOdd,
                                    Mode::StochasticCeil};

@@ -65,6 +65,7 @@ std::vector<Unit> units_for(bool full) {
 }
 
 void check(const ClaimRun& run, Certificate& cert) {
+  cert.unit = "kernel (target, rounding, source) sweep";
   const auto all = units_for(run.full);
   cert.work_units = all.size();
   for (std::size_t i = 0; i < all.size(); ++i) {

@@ -70,6 +70,7 @@ std::string describe(const IeeeLikeFormat& f, const Rounding& r, std::uint64_t r
 }
 
 void check(const ClaimRun& run, Certificate& cert) {
+  cert.unit = "format x rounding (mode, N, r) x source grid";
   const auto fmts = formats(run.full);
   const auto cases = mode_cases(run.full);
   std::vector<std::vector<ExactValue>> grids = {grid("bfloat16")};

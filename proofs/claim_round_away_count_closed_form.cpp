@@ -20,6 +20,7 @@ namespace roundlab::proofs {
 namespace {
 
 void check(const ClaimRun& run, Certificate& cert) {
+  cert.unit = "target x source x mode x N";
   std::vector<const char*> targets = {"p3109_k8p4se", "ocp_e2m1"};
   if (run.full) targets = {"p3109_k8p4se", "p3109_k8p1se", "p3109_k6p3se", "ocp_e4m3", "ocp_e5m2", "ocp_e2m1"};
   std::vector<const char*> sources = {"bfloat16"};

@@ -95,3 +95,38 @@ TEST(Prove, BadOptionsAreRefused) {
   EXPECT_EQ(run_cli({"--list"}, out, err), 0);
   EXPECT_NE(out.find("device-equals-reference"), std::string::npos);
 }
+
+TEST(Prove, ShardCertificatesMergeIntoTheWholeRun) {
+  const auto dir = std::filesystem::temp_directory_path() / "roundlab_test_merge";
+  std::filesystem::remove_all(dir);
+  std::string out, err;
+  std::vector<std::string> files;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(run_cli({"--claim", "bias-closed-forms", "--shard", std::to_string(i) + "/3", "--out", dir.string()}, out, err), 0)
+        << out << err;
+    files.push_back((dir / ("bias-closed-forms.quick.shard-" + std::to_string(i) + "-of-3.json")).string());
+  }
+  // Round trip of one certificate through the parser.
+  const proofs::Certificate one = proofs::parse_certificate(slurp(files[1]));
+  EXPECT_EQ(one.claim, "bias-closed-forms");
+  EXPECT_EQ(one.shard_index, 1u);
+  EXPECT_EQ(one.shard_count, 3u);
+  EXPECT_GT(one.cases_checked, 0u);
+  // Two of three shards: refused, naming the missing one.
+  std::vector<std::string> args = {"--merge", "--out", (dir / "merged").string(), files[0], files[2]};
+  EXPECT_EQ(run_cli(args, out, err), 2);
+  EXPECT_NE(err.find("shard 1/3"), std::string::npos) << err;
+  args.push_back(files[1]);
+  ASSERT_EQ(run_cli(args, out, err), 0) << out << err;
+  const proofs::Certificate merged = proofs::parse_certificate(slurp(dir / "merged" / "bias-closed-forms.quick.json"));
+  proofs::ClaimRun whole;
+  const proofs::Claim* claim = nullptr;
+  for (const auto& c : proofs::all_claims())
+    if (c.name == "bias-closed-forms") claim = &c;
+  const proofs::Certificate all = proofs::run_claim(*claim, whole, "test");
+  EXPECT_EQ(merged.cases_checked, all.cases_checked);
+  EXPECT_EQ(merged.units_checked, all.work_units);
+  EXPECT_EQ(merged.shard_count, 1u);
+  EXPECT_TRUE(merged.passed());
+  std::filesystem::remove_all(dir);
+}
