@@ -16,31 +16,12 @@
 
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
+#include "tests/support/exact_rational_testing.hpp"
 
 using namespace roundlab;
-using Int = boost::multiprecision::cpp_int;
-using Rat = boost::multiprecision::cpp_rational;
+using namespace roundlab::exact_testing;
 
 namespace {
-
-Rat pow2(long e) {
-  if (e >= 0) return Rat(Int(1) << static_cast<unsigned>(e));
-  return Rat(Int(1), Int(1) << static_cast<unsigned>(-e));
-}
-
-Rat to_rat(const ExactValue& v) {
-  if (v.is_zero()) return Rat(0);
-  mpz_t m;
-  mpz_init(m);
-  long e = static_cast<long>(mpfr_get_z_2exp(m, v.magnitude().get()));
-  std::vector<char> buf(mpz_sizeinbase(m, 16) + 3);
-  mpz_get_str(buf.data(), 16, m);
-  mpz_clear(m);
-  Rat r = Rat(Int(std::string("0x") + buf.data())) * pow2(e);
-  return v.negative() ? Rat(-r) : r;
-}
-
-IeeeLikeFormat fmt(const std::string& name) { return std::get<IeeeLikeFormat>(find_format(name)); }
 
 // Everything learnt by decoding every code of a format (k ≤ 22 here).
 struct Scan {
@@ -77,23 +58,6 @@ Scan scan(const IeeeLikeFormat& f, const std::optional<ExactValue>& threshold = 
       s.max_below_threshold = v;
   }
   return s;
-}
-
-ExactValue exact(const Rat& r) {
-  // Dyadic rational → ExactValue through MPFR (numerator exact at the working precision).
-  Int num = boost::multiprecision::numerator(r), den = boost::multiprecision::denominator(r);
-  const bool negative = num < 0;
-  if (negative) num = -num;
-  const unsigned d = den == 1 ? 0u : static_cast<unsigned>(boost::multiprecision::msb(den));
-  EXPECT_EQ(den, Int(1) << d) << "not dyadic";
-  mpz_t z;
-  mpz_init_set_str(z, num.str(0, std::ios_base::hex).c_str(), 16);
-  Mpfr m(kWorkPrecision);
-  mpfr_set_z_2exp(m.get(), z, -static_cast<long>(d), MPFR_RNDN);
-  mpz_clear(z);
-  ExactValue v = ExactValue::from_mpfr(m.get());
-  v.set_negative(negative);
-  return v;
 }
 
 // ---- P3109 closed forms (formats.md §2.4 "General K"), computed independently --------------------------

@@ -26,32 +26,12 @@
 #include "reference/number_text.hpp"
 #include "reference/reference_round.hpp"
 #include "reference/round_to_precision.hpp"
+#include "tests/support/exact_rational_testing.hpp"
 
 using namespace roundlab;
-using Int = boost::multiprecision::cpp_int;
-using Rat = boost::multiprecision::cpp_rational;
+using namespace roundlab::exact_testing;
 
 namespace {
-
-Rat pow2(long e) {
-  if (e >= 0) return Rat(Int(1) << static_cast<unsigned>(e));
-  return Rat(Int(1), Int(1) << static_cast<unsigned>(-e));
-}
-
-// Exact rational of a finite ExactValue (which must be exact), independent of the library's printers.
-Rat to_rat(const ExactValue& v) {
-  if (v.is_zero()) return Rat(0);
-  mpz_t m;
-  mpz_init(m);
-  long e = static_cast<long>(mpfr_get_z_2exp(m, v.magnitude().get()));
-  std::vector<char> buf(mpz_sizeinbase(m, 16) + 3);
-  mpz_get_str(buf.data(), 16, m);
-  mpz_clear(m);
-  Rat r = Rat(Int(std::string("0x") + buf.data())) * pow2(e);
-  return v.negative() ? Rat(-r) : r;
-}
-
-IeeeLikeFormat fmt(const std::string& name) { return std::get<IeeeLikeFormat>(find_format(name)); }
 
 Rounding rnd(Mode m, int n = 0, Saturation s = Saturation::None) {
   Rounding r;

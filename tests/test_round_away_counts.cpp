@@ -26,58 +26,12 @@
 #include "reference/number_text.hpp"
 #include "reference/round_away.hpp"
 #include "reference/round_to_precision.hpp"
+#include "tests/support/exact_rational_testing.hpp"
 
 using namespace roundlab;
-using Int = boost::multiprecision::cpp_int;
-using Rat = boost::multiprecision::cpp_rational;
-using boost::multiprecision::denominator;
-using boost::multiprecision::numerator;
+using namespace roundlab::exact_testing;
 
 namespace {
-
-Rat pow2(long e) {
-  if (e >= 0) return Rat(Int(1) << static_cast<unsigned>(e));
-  return Rat(Int(1), Int(1) << static_cast<unsigned>(-e));
-}
-
-Rat to_rat(const ExactValue& v) {
-  if (!v.is_finite()) throw std::logic_error("to_rat of " + to_hex_float(v));
-  if (v.is_zero()) return Rat(0);
-  mpz_t m;
-  mpz_init(m);
-  long e = static_cast<long>(mpfr_get_z_2exp(m, v.magnitude().get()));
-  std::vector<char> buf(mpz_sizeinbase(m, 16) + 3);
-  mpz_get_str(buf.data(), 16, m);
-  mpz_clear(m);
-  Rat r = Rat(Int(std::string("0x") + buf.data())) * pow2(e);
-  return v.negative() ? Rat(-r) : r;
-}
-
-Rat to_rat(mpfr_srcptr x) {
-  Mpfr copy(mpfr_get_prec(x));
-  mpfr_set(copy.get(), x, MPFR_RNDN);
-  ExactValue v = ExactValue::from_mpfr(copy.get());
-  return to_rat(v);
-}
-
-// Dyadic rational → ExactValue, exact.
-ExactValue exact(const Rat& r) {
-  if (r == 0) return ExactValue::zero(false);
-  Int num = numerator(r);
-  const Int den = denominator(r);
-  const bool negative = num < 0;
-  if (negative) num = -num;
-  const unsigned d = den == 1 ? 0u : static_cast<unsigned>(boost::multiprecision::msb(den));
-  if (den != (Int(1) << d)) throw std::logic_error("not dyadic");
-  mpz_t z;
-  mpz_init_set_str(z, num.str(0, std::ios_base::hex).c_str(), 16);
-  Mpfr m(kWorkPrecision);
-  if (mpfr_set_z_2exp(m.get(), z, -static_cast<long>(d), MPFR_RNDN) != 0) throw std::logic_error("inexact");
-  mpz_clear(z);
-  ExactValue v = ExactValue::from_mpfr(m.get());
-  v.set_negative(negative);
-  return v;
-}
 
 long floor_log2(const Rat& x) {  // x > 0
   const Int n = numerator(x), d = denominator(x);
