@@ -109,18 +109,6 @@ std::string sci(double v) {
   return s.str();
 }
 
-std::uint64_t parse_u64(const Options& o, const std::string& name, std::uint64_t fallback) {
-  const auto v = o.get(name);
-  if (!v) return fallback;
-  try {
-    std::size_t used = 0;
-    const std::uint64_t x = std::stoull(*v, &used, 0);
-    if (used == v->size() && !v->empty() && (*v)[0] != '-') return x;
-  } catch (...) {
-  }
-  throw InputError("option --" + name + " expects an unsigned integer, got '" + *v + "'");
-}
-
 struct Result {
   KernelSpec spec;
   bool fast = false;
@@ -133,14 +121,14 @@ struct Result {
 
 int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
   Options o(args, {"elements", "threads", "repeat", "filter", "seed", "philox-seed"}, {"json", "generic"});
-  const std::uint64_t n64 = parse_u64(o, "elements", std::uint64_t{1} << 24);
+  const std::uint64_t n64 = o.get_u64("elements", std::uint64_t{1} << 24);
   if (n64 == 0 || n64 > (std::uint64_t{1} << 31))
     throw InputError("--elements " + std::to_string(n64) + ": expected an integer in 1..2^31");
   const auto n = static_cast<std::size_t>(n64);
   const int threads = o.get_int("threads", 2, 1, 1024);
   const int repeat = o.get_int("repeat", 10, 1, 100000);
-  const std::uint64_t input_seed = parse_u64(o, "seed", 20240601u);
-  const std::uint64_t philox_seed = parse_u64(o, "philox-seed", 0x5eed5eed12345678u);
+  const std::uint64_t input_seed = o.get_u64("seed", 20240601u);
+  const std::uint64_t philox_seed = o.get_u64("philox-seed", 0x5eed5eed12345678u);
   const bool force_generic = o.flag("generic");
   std::regex filter;
   const bool use_filter = o.get("filter").has_value();

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 #include <ostream>
 #include <variant>
 
@@ -35,18 +36,6 @@ std::vector<std::uint64_t> read_words(const std::string& path, int width, const 
   std::vector<std::uint64_t> words(bytes.size() / width, 0);
   for (std::size_t i = 0; i < words.size(); ++i) std::memcpy(&words[i], bytes.data() + i * width, width);
   return words;
-}
-
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& s) {
-  auto slash = s.find('/');
-  try {
-    if (slash != std::string::npos) {
-      std::uint64_t i = std::stoull(s.substr(0, slash)), n = std::stoull(s.substr(slash + 1));
-      if (n > 0 && i < n) return {i, n};
-    }
-  } catch (...) {
-  }
-  throw InputError("--shard '" + s + "': expected i/n with 0 ≤ i < n, e.g. 3/16");
 }
 
 }  // namespace
@@ -94,9 +83,9 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
     else if (backend == "cuda") spec.backend = proofs::Backend::Cuda;
     else throw InputError("unknown --backend '" + backend + "': expected cpu or cuda");
     spec.exhaustive = o.flag("exhaustive");
-    if (auto s = o.get("samples")) spec.samples = std::stoull(*s);
-    if (auto s = o.get("seed")) spec.seed = std::stoull(*s);
-    if (auto s = o.get("shard")) std::tie(spec.shard_index, spec.shard_count) = parse_shard(*s);
+    spec.samples = o.get_u64("samples", spec.samples);
+    spec.seed = o.get_u64("seed", spec.seed);
+    std::tie(spec.shard_index, spec.shard_count) = o.get_shard("shard");
     spec.max_reported = max_report;
     rep = proofs::compare_kernel(spec);
     what = backend + (spec.exhaustive ? " exhaustive" : " sampled (seed " + std::to_string(spec.seed) + ")");

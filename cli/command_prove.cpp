@@ -7,6 +7,7 @@
 #include <sstream>
 #include <ostream>
 #include <string>
+#include <tuple>
 
 #ifdef ROUNDLAB_HAVE_MPI
 #include <mpi.h>
@@ -20,20 +21,6 @@
 namespace roundlab::cli {
 
 namespace {
-
-void parse_shard(const std::string& text, proofs::ClaimRun& run) {
-  const auto slash = text.find('/');
-  auto number = [&](const std::string& s) -> std::uint64_t {
-    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 12)
-      throw InputError("--shard '" + text + "' is not of the form i/n (0 <= i < n)");
-    return std::stoull(s);
-  };
-  if (slash == std::string::npos) throw InputError("--shard '" + text + "' is not of the form i/n (0 <= i < n)");
-  run.shard_index = number(text.substr(0, slash));
-  run.shard_count = number(text.substr(slash + 1));
-  if (run.shard_count == 0 || run.shard_index >= run.shard_count)
-    throw InputError("--shard '" + text + "' is not of the form i/n (0 <= i < n)");
-}
 
 void write_certificate(const std::filesystem::path& path, const proofs::Certificate& cert) {
   std::ofstream f(path);
@@ -140,7 +127,7 @@ int run_prove(const Args& args, std::ostream& out, std::ostream& err) {
   }
   proofs::ClaimRun run;
   run.full = o.flag("full");
-  if (auto s = o.get("shard")) parse_shard(*s, run);
+  std::tie(run.shard_index, run.shard_count) = o.get_shard("shard");
   std::vector<const proofs::Claim*> chosen;
   const std::string wanted = o.get("claim").value_or("");
   for (const auto& c : claims)

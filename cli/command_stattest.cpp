@@ -1,6 +1,8 @@
 // roundlab stattest: sample a stochastic-rounding kernel (the device fast path with its Philox stream)
 // on seeded inputs and test the outputs against the exact round-away probabilities (analysis/
 // sampled_rounding_test). Exit 0 when nothing is rejected, 1 when the kernel is rejected, 2 on bad input.
+#include <mpfr.h>
+
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -9,6 +11,7 @@
 #include <variant>
 
 #include "analysis/sampled_rounding_test.hpp"
+#include "analysis/sr_bias_sources.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_text.hpp"
 #include "cli/options.hpp"
@@ -19,26 +22,6 @@
 namespace roundlab::cli {
 
 namespace {
-
-double parse_double(const std::string& option, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError("--" + option + " '" + text + "' is not a finite number");
-}
-
-std::uint64_t parse_u64(const std::string& option, const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError("--" + option + " '" + text + "' is not a non-negative integer");
-  try {
-    return std::stoull(text);
-  } catch (const std::exception&) {
-    throw InputError("--" + option + " '" + text + "' is out of range");
-  }
-}
 
 Rounding rounding_from(const Options& o, const std::string& mode_opt, const std::string& bits_opt,
                        const Rounding* fallback) {
@@ -76,16 +59,16 @@ int run_stattest(const Args& args, std::ostream& out, std::ostream& err) {
   spec.claimed = rounding_from(o, "mode", "random-bits", nullptr);
   spec.kernel = o.get("kernel-mode") ? rounding_from(o, "kernel-mode", "kernel-random-bits", &spec.claimed) : spec.claimed;
   const std::string range = o.get("range").value_or("1:2");
-  const auto colon = range.find(':');
-  if (colon == std::string::npos) throw InputError("--range '" + range + "' is not of the form a:b");
-  const double a = parse_double("range", range.substr(0, colon)), b = parse_double("range", range.substr(colon + 1));
-  if (!(a < b)) throw InputError("--range '" + range + "': expected a < b");
-  const std::uint64_t m = o.get("inputs") ? parse_u64("inputs", *o.get("inputs")) : 64;
+  const analysis::ValueRange bounds = analysis::parse_value_range(range);
+  const double a = mpfr_get_d(bounds.lo.magnitude().get(), MPFR_RNDN) * (bounds.lo.negative() ? -1 : 1);
+  const double b = mpfr_get_d(bounds.hi.magnitude().get(), MPFR_RNDN) * (bounds.hi.negative() ? -1 : 1);
+  if (!(a < b) || !std::isfinite(b - a)) throw InputError("--range '" + range + "': expected a:b with a < b, both within binary64");
+  const std::uint64_t m = o.get_u64("inputs", 64);
   if (m == 0 || m > 100000) throw InputError("--inputs must be in 1..100000");
-  spec.samples = o.get("samples") ? parse_u64("samples", *o.get("samples")) : 4096;
-  spec.seed = o.get("seed") ? parse_u64("seed", *o.get("seed")) : 1;
-  const std::uint64_t input_seed = o.get("input-seed") ? parse_u64("input-seed", *o.get("input-seed")) : 1;
-  spec.alpha = o.get("alpha") ? parse_double("alpha", *o.get("alpha")) : 1e-3;
+  spec.samples = o.get_u64("samples", 4096);
+  spec.seed = o.get_u64("seed", 1);
+  const std::uint64_t input_seed = o.get_u64("input-seed", 1);
+  spec.alpha = o.get_double("alpha", 1e-3);
   spec.threads = o.get_int("threads", 0, 0, 1024);
   // Inputs: uniform reals in [a, b], rounded to binary32 (seeded; recorded below).
   std::mt19937_64 rng(input_seed);

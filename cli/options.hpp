@@ -1,9 +1,11 @@
 // Command-line options of one subcommand: "--name value", "--name=value" and "--flag".
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace roundlab::cli {
@@ -17,6 +19,12 @@ class Options {
   std::string require(const std::string& name) const;  // InputError naming the missing option
   bool flag(const std::string& name) const;
   int get_int(const std::string& name, int fallback, int lo, int hi) const;  // range-checked
+  // Unsigned 64-bit, decimal or 0x-hex; InputError naming the option for anything else.
+  std::uint64_t get_u64(const std::string& name, std::uint64_t fallback) const;
+  // A finite number; InputError naming the option otherwise.
+  double get_double(const std::string& name, double fallback) const;
+  // "--shard i/n" with 0 ≤ i < n, as {i, n}; {0, 1} when absent.
+  std::pair<std::uint64_t, std::uint64_t> get_shard(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

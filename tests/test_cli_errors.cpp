@@ -275,3 +275,28 @@ TEST(CliOutput, BinaryExitStatus) {
   EXPECT_EQ(sh("'" + bin + "' frobnicate 2>&1", out), 2);
   EXPECT_TRUE(contains(out, "frobnicate")) << out;
 }
+
+// Numeric options share one parser (cli/options): every malformed or negative value is refused with
+// the option named, before any work starts.
+TEST(CliErrors, NumericOptionsNameTheOption) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"compare", "--format", "b8p4", "--mode", "rne", "--source", "bfloat16", "--samples", "-5"},
+      {"compare", "--format", "b8p4", "--mode", "rne", "--source", "bfloat16", "--seed", "0x1g"},
+      {"compare", "--format", "b8p4", "--mode", "rne", "--source", "bfloat16", "--shard", "2/2"},
+      {"bench", "--elements", "lots"},
+      {"stattest", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--alpha", "small"},
+      {"stattest", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--samples", "1e3"},
+      {"prove", "--shard", "1/0"},
+  };
+  const std::vector<std::string> named = {"--samples", "--seed", "--shard", "--elements", "--alpha", "--samples", "--shard"};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const CliRun r = run(cases[i]);
+    EXPECT_EQ(r.rc, 2) << cases[i][0] << " " << named[i];
+    EXPECT_TRUE(contains(r.err, named[i])) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  // 0x-hex and decimal are both accepted.
+  EXPECT_EQ(run({"stattest", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--inputs", "4", "--samples", "64",
+                 "--seed", "0x2a"}).rc,
+            0);
+}
