@@ -38,6 +38,7 @@ struct InputOutcome {
   std::string p_exact;     // the same, exactly ("C/2^N" or a hex float)
   std::uint64_t away = 0, toward = 0, neither = 0;
   double p_value = 1;      // binomial test
+  bool tested = true;      // false when both neighbours encode alike (saturation): no information
   bool rejected = false;   // after Holm
 };
 
