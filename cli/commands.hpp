@@ -20,6 +20,7 @@ int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, st
 int run_stattest(const Args& args, std::ostream& out, std::ostream& err);
 int run_prove(const Args& args, std::ostream& out, std::ostream& err);
 int run_bench(const Args& args, std::ostream& out, std::ostream& err);
+int run_experiment(const Args& args, std::ostream& out, std::ostream& err);
 int run_version(const Args& args, std::ostream& out, std::ostream& err);
 
 // Dispatches argv[1] to a subcommand; prints usage on unknown commands.

@@ -27,6 +27,8 @@ const char* kUsage =
     "       [--inputs m] [--samples K] [--seed S] [--input-seed S] [--alpha A] [--json]   test a kernel's SR statistically\n"
     "  prove [--quick|--full] [--shard i/n | --mpi] [--claim NAME] [--out DIR] [--list] [--progress]   check the named claims, write certificates\n"
     "  prove --merge FILE... [--out DIR]   combine the shard certificates of one claim run\n"
+    "  experiment lorenz|heat|shallow-water [--quick|--paper] [--sbits LIST] [--rounding LIST] [--random-bits LIST]\n"
+    "       [--members M] [--length T] [--seed S] [--out DIR]   drift of long simulations under RN, SR, few-bit SR\n"
     "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
@@ -52,6 +54,7 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "stattest") return run_stattest(rest, out, err);
     if (cmd == "prove") return run_prove(rest, out, err);
     if (cmd == "bench") return run_bench(rest, out, err);
+    if (cmd == "experiment") return run_experiment(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {
     err << "roundlab " << cmd << ": error: " << e.what() << "\n";

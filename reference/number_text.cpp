@@ -1,8 +1,3 @@
-// GCC 12 at -O3 reports std::string concatenations and assignments here as overlapping memcpy
-// (-Wrestrict false positive, GCC bug 105329, fixed in GCC 13); it inlines libstdc++'s own code.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
 #include "reference/number_text.hpp"
 
 #include <gmp.h>
