@@ -29,6 +29,9 @@ const char* kUsage =
     "  prove --merge FILE... [--out DIR]   combine the shard certificates of one claim run\n"
     "  experiment lorenz|heat|shallow-water [--quick|--paper] [--sbits LIST] [--rounding LIST] [--random-bits LIST]\n"
     "       [--members M] [--length T] [--seed S] [--out DIR]   drift of long simulations under RN, SR, few-bit SR\n"
+    "  train-gpt --preset tiny|mini [--weights fp32|round-each-step|bf16-sr|bf16-rne] [--format F --mode M\n"
+    "       --random-bits N --scale 1|dynamic --start K] [--data FILE] [--seed S] [--out DIR] | --sweep figure3 [--seeds K]\n"
+    "                                            char-level GPT training with rounded weights\n"
     "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
@@ -55,6 +58,7 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "prove") return run_prove(rest, out, err);
     if (cmd == "bench") return run_bench(rest, out, err);
     if (cmd == "experiment") return run_experiment(rest, out, err);
+    if (cmd == "train-gpt") return run_train_gpt(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {
     err << "roundlab " << cmd << ": error: " << e.what() << "\n";

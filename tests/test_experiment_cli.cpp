@@ -10,39 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.hpp"
+#include "tests/support/cli_testing.hpp"
 
 namespace {
 
-struct CliRun {
-  int rc;
-  std::string out, err;
-};
+using namespace roundlab::cli_testing;
 
-CliRun run(std::vector<std::string> args) {
-  args.insert(args.begin(), "experiment");
-  args.push_back("--no-progress");
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int rc = roundlab::cli::run_main(args, in, out, err);
-  return {rc, out.str(), err.str()};
-}
-
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream ss(text);
-  for (std::string l; std::getline(ss, l);) out.push_back(l);
-  return out;
-}
+CliRun run(std::vector<std::string> args) { return run_quiet("experiment", std::move(args)); }
 
 std::filesystem::path fresh_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("roundlab_experiment_" + name + "_" + std::to_string(::getpid()));

@@ -1,0 +1,92 @@
+// roundlab train-gpt end to end on a small text written by the test: one run per weight policy, the
+// Figure-3 sweep's seven variants, the files the report reads, and bad input named in the error.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/cli_testing.hpp"
+
+namespace {
+
+using namespace roundlab::cli_testing;
+
+CliRun run(std::vector<std::string> args) { return run_quiet("train-gpt", std::move(args)); }
+
+struct Scratch {
+  std::filesystem::path dir, data;
+  Scratch() {
+    dir = std::filesystem::temp_directory_path() / ("roundlab_train_gpt_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    data = dir / "text.txt";
+    std::ofstream f(data);
+    for (int i = 0; i < 400; ++i) f << "the quick brown fox jumps over the lazy dog " << (i % 7) << "\n";
+  }
+  ~Scratch() { std::filesystem::remove_all(dir); }
+};
+
+}  // namespace
+
+TEST(TrainGptCli, OneRunWritesCurvesEvaluationsAndTensorStats) {
+  Scratch s;
+  const auto out = s.dir / "run";
+  const CliRun r = run({"--preset", "tiny", "--iters", "40", "--data", s.data.string(), "--weights", "round-each-step", "--format",
+                        "b8p4", "--mode", "srff", "--random-bits", "3", "--seed", "5", "--out", out.string()});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "round-each-step b8p4 srff N=3")) << r.out;
+  const std::vector<std::string> summary = lines(slurp(out / "summary.csv"));
+  ASSERT_EQ(summary.size(), 2u);
+  EXPECT_TRUE(contains(summary[1], ",5,40,")) << summary[1];  // seed 5, last evaluation at iteration 40
+  const std::string stem = summary[1].substr(0, summary[1].find(','));
+  EXPECT_EQ(lines(slurp(out / (stem + "_seed5_iters.csv"))).size(), 1u + 41u);  // iterations 0..40
+  const std::vector<std::string> tensors = lines(slurp(out / (stem + "_seed5_tensors.csv")));
+  ASSERT_GT(tensors.size(), 1u);
+  // Every 2-D tensor at iteration 40 holds b8p4 values: at most 2^8 − 2 distinct (no NaN), zero included.
+  int checked = 0;
+  for (const std::string& l : tensors) {
+    if (l.rfind("40,", 0) != 0) continue;
+    const std::size_t last = l.rfind(',');
+    EXPECT_LE(std::stoul(l.substr(last + 1)), 254u) << l;
+    ++checked;
+  }
+  EXPECT_GT(checked, 3);
+  EXPECT_TRUE(contains(slurp(out / (stem + "_seed5.json")), "\"seed\": 5"));
+}
+
+TEST(TrainGptCli, Figure3SweepRunsSevenVariants) {
+  Scratch s;
+  const auto out = s.dir / "sweep";
+  const CliRun r = run({"--preset", "tiny", "--iters", "3", "--data", s.data.string(), "--sweep", "figure3", "--out", out.string()});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const std::vector<std::string> summary = lines(slurp(out / "summary.csv"));
+  ASSERT_EQ(summary.size(), 8u);
+  for (const char* label : {"fp16-rne", "b8p4-rne", "b8p4-src3", "b8p4-srf3", "b8p4-srff3", "fp32", "bf16-sr"})
+    EXPECT_TRUE(contains(slurp(out / "summary.csv"), std::string("\n") + label + ",")) << label;
+}
+
+TEST(TrainGptCli, BadInputIsNamed) {
+  Scratch s;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"--preset", "huge", "--data", s.data.string()}, "unknown GPT preset 'huge'"},
+      {{"--preset", "tiny", "--data", (s.dir / "missing.txt").string()}, "missing.txt"},
+      {{"--preset", "tiny", "--data", s.data.string(), "--format", "b8p4"}, "--format applies to --weights round-each-step only"},
+      {{"--preset", "tiny", "--data", s.data.string(), "--weights", "round-each-step", "--mode", "src"}, "--format"},
+      {{"--preset", "tiny", "--data", s.data.string(), "--weights", "fp8"}, "fp8"},
+      {{"--preset", "tiny", "--data", s.data.string(), "--sweep", "figure4"}, "--sweep 'figure4'"},
+      {{"--data", s.data.string()}, "--preset"},
+  };
+  for (const Case& c : cases) {
+    const CliRun r = run(c.args);
+    EXPECT_NE(r.rc, 0) << c.message;
+    EXPECT_TRUE(contains(r.err, c.message)) << "expected '" << c.message << "' in: " << r.err;
+  }
+}
