@@ -89,9 +89,9 @@ std::uint64_t SbitsRounder::random_top(std::uint64_t index) {
 }
 
 double SbitsRounder::decode(std::uint64_t code) const {
+  // Only the general path decodes (float64's range stays in binary64 words): w < 11, p ≤ 53.
   const int s = format_.t;
   const int w = format_.w;
-  if (w == 11) return std::bit_cast<double>(code << (52 - s));  // float64's layout with 52 − s zero bits
   const bool negative = (code & format_.sign_bit) != 0;
   const std::uint64_t e = (code >> s) & ((std::uint64_t{1} << w) - 1);
   const std::uint64_t frac = code & ((std::uint64_t{1} << s) - 1);

@@ -11,32 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.hpp"
+#include "tests/support/cli_testing.hpp"
 
 namespace {
 
-struct CliRun {
-  int rc;
-  std::string out, err;
-};
+using namespace roundlab::cli_testing;
 
-CliRun run(const std::vector<std::string>& args, const std::string& input = "") {
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  const int rc = roundlab::cli::run_main(args, in, out, err);
-  return {rc, out.str(), err.str()};
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream ss(text);
-  for (std::string l; std::getline(ss, l);) out.push_back(l);
-  return out;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+CliRun run(const std::vector<std::string>& args, const std::string& input = "") { return run_cli(args, input); }
 
 std::vector<std::string> round_args(const std::string& format, const std::string& mode,
                                     const std::vector<std::string>& extra = {}) {
