@@ -71,8 +71,9 @@ std::string SbitsRounding::describe() const {
 SbitsRounder::SbitsRounder(const SbitsRounding& spec) : spec_(spec) {
   spec_.validate();
   format_ = device::make_device_format(sbits_format(spec_.sbits, exponent_bits_of(spec_.range)));
-  rounding_ = device::make_device_rounding(rounding_of(spec_));
-  stochastic_ = rounding_of(spec_).is_stochastic();
+  const Rounding rounding = rounding_of(spec_);
+  rounding_ = device::make_device_rounding(rounding);
+  stochastic_ = rounding.is_stochastic();
   round_fn_ = format_.w == 11 ? pick_word_level(rounding_.mode, std::make_integer_sequence<int, kDeviceModes>{}) : &round_general;
 }
 

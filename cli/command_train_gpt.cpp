@@ -119,8 +119,10 @@ double median_ms(const TrainResult& r) {
   return ms[ms.size() / 2];
 }
 
-void write_run(const RunOutput& r, const GptPreset& preset, const std::string& data_path, const std::filesystem::path& dir) {
-  const std::string stem = r.label + "_seed" + std::to_string(r.seed);
+// `label`: the run's label as it appears in file names (no spaces, '=' or ':').
+void write_run(const RunOutput& r, const std::string& label, const GptPreset& preset, const std::string& data_path,
+               const std::filesystem::path& dir) {
+  const std::string stem = label + "_seed" + std::to_string(r.seed);
   auto open = [&](const std::string& name) {
     std::ofstream f(dir / name);
     if (!f) throw InputError("--out: cannot write '" + (dir / name).string() + "'");
@@ -147,7 +149,7 @@ void write_run(const RunOutput& r, const GptPreset& preset, const std::string& d
   const GptConfig& m = preset.model;
   const TrainConfig& t = preset.train;
   f << "{\"command\": \"train-gpt\", \"roundlab_version\": " << json_string(ROUNDLAB_VERSION) << ", \"revision\": "
-    << json_string(ROUNDLAB_GIT_REVISION) << ", \"label\": " << json_string(r.label) << ", \"seed\": " << r.seed
+    << json_string(ROUNDLAB_GIT_REVISION) << ", \"label\": " << json_string(label) << ", \"seed\": " << r.seed
     << ", \"weights\": " << json_string(r.policy.describe()) << ", \"data\": " << json_string(data_path)
     << ",\n \"preset\": {\"name\": " << json_string(preset.name) << ", \"n_layer\": " << m.n_layer << ", \"n_head\": "
     << m.n_head << ", \"n_embd\": " << m.n_embd << ", \"block_size\": " << m.block_size << ", \"batch_size\": "
@@ -239,17 +241,14 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
     if (ec) throw InputError("--out: cannot create directory '" + *dir + "': " + ec.message());
     std::ofstream summary(std::filesystem::path(*dir) / "summary.csv");
     summary << "label,weights,seed,final_iter,train_loss,val_loss,median_ms_per_iter\n";
-    for (RunOutput& r : runs) {
+    for (const RunOutput& r : runs) {
       // Labels of single runs are descriptions with spaces: file names use a simple form.
       std::string file_label = r.label;
       std::replace_if(file_label.begin(), file_label.end(), [](char c) { return c == ' ' || c == '=' || c == ':'; }, '_');
-      const std::string shown = r.label;
-      r.label = file_label;
-      write_run(r, preset, data_path, *dir);
+      write_run(r, file_label, preset, data_path, *dir);
       const EvalPoint last = r.result.evals.empty() ? EvalPoint{} : r.result.evals.back();
       summary << file_label << "," << json_string(r.policy.describe()) << "," << r.seed << "," << last.iter << ","
               << num(last.train_loss) << "," << num(last.val_loss) << "," << num(median_ms(r.result)) << "\n";
-      r.label = shown;
     }
     out << "wrote " << runs.size() << " run(s) to " << *dir << " (summary.csv, *_iters.csv, *_evals.csv, *_tensors.csv, *.json)\n";
   }
