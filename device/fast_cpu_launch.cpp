@@ -32,6 +32,7 @@ using u64 = std::uint64_t;
 
 // Elements per chunk: the chunk's random words (and, with flags, its codes) stay in L1 between passes.
 constexpr std::size_t kChunk = 2048;
+static_assert(kChunk % 64 == 0, "the tie scan reads whole 64-flag blocks");
 // Philox words buffer: up to ⌈(1 + kChunk)/2⌉ blocks of 4 words (pairs), or kChunk explicit 64-bit words.
 constexpr std::size_t kMaxBlocks = ((kChunk + 3) / 2 + 1 + 31) / 32 * 32;
 // Random words are read as (low, high) 32-bit halves of little-endian 64-bit words.
@@ -59,25 +60,43 @@ PhiloxKeys keys_for(const RandomStream& s) {
   return k;
 }
 
+// The ten rounds on one counter (c0..c3 in, the block out); plain code, so loops over blocks vectorize.
+RL_FAST_INLINE void philox_rounds(const PhiloxKeys& K, u32& c0, u32& c1, u32& c2, u32& c3) {
+#pragma GCC unroll 10
+  for (int r = 0; r < 10; ++r) {
+    const u64 p0 = static_cast<u64>(0xD2511F53u) * c0, p1 = static_cast<u64>(0xCD9E8D57u) * c2;
+    const u32 n0 = static_cast<u32>(p1 >> 32) ^ c1 ^ K.k0[r], n1 = static_cast<u32>(p1);
+    const u32 n2 = static_cast<u32>(p0 >> 32) ^ c3 ^ K.k1[r], n3 = static_cast<u32>(p0);
+    c0 = n0;
+    c1 = n1;
+    c2 = n2;
+    c3 = n3;
+  }
+}
+
 // Plain loop; the compiler vectorizes it across blocks.
 RL_FAST_INLINE void philox_generic(const PhiloxKeys& K, u64 block0, std::size_t blocks, u32* __restrict out) {
   for (std::size_t j = 0; j < blocks; ++j) {
     const u64 blk = block0 + j;
     u32 c0 = static_cast<u32>(blk), c1 = static_cast<u32>(blk >> 32), c2 = K.st0, c3 = K.st1;
-#pragma GCC unroll 10
-    for (int r = 0; r < 10; ++r) {
-      const u64 p0 = static_cast<u64>(0xD2511F53u) * c0, p1 = static_cast<u64>(0xCD9E8D57u) * c2;
-      const u32 n0 = static_cast<u32>(p1 >> 32) ^ c1 ^ K.k0[r], n1 = static_cast<u32>(p1);
-      const u32 n2 = static_cast<u32>(p0 >> 32) ^ c3 ^ K.k1[r], n3 = static_cast<u32>(p0);
-      c0 = n0;
-      c1 = n1;
-      c2 = n2;
-      c3 = n3;
-    }
+    philox_rounds(K, c0, c1, c2, c3);
     out[4 * j] = c0;
     out[4 * j + 1] = c1;
     out[4 * j + 2] = c2;
     out[4 * j + 3] = c3;
+  }
+}
+
+// The low-part words (v1·2^32 + v0 of counter {i lo, i hi | 2^31}, device/philox.hpp) of the elements
+// base + idx[j]: the lazy draw's ties of one chunk, all at once, so the loop vectorizes across them
+// instead of running one scalar Philox per tie.
+RL_FAST_INLINE void philox_low_parts(const PhiloxKeys& K, u64 base, const u32* __restrict idx, std::size_t m,
+                                     u64* __restrict out) {
+  for (std::size_t j = 0; j < m; ++j) {
+    const u64 i = base + idx[j];
+    u32 c0 = static_cast<u32>(i), c1 = static_cast<u32>(i >> 32) | 0x80000000u, c2 = K.st0, c3 = K.st1;
+    philox_rounds(K, c0, c1, c2, c3);
+    out[j] = (static_cast<u64>(c1) << 32) | c0;
   }
 }
 
@@ -297,6 +316,16 @@ RL_FAST_INLINE void unpack_nibbles(const u32* words, std::size_t blocks, u8* __r
     }
 }
 
+// Bit k of the result = flag k of 64 consecutive 0/1 flags (the lazy draw's ties). Portable: each
+// 8-byte word's flags gathered into one byte by a multiply; the x86 variants use a vector compare.
+RL_FAST_INLINE u64 flag_mask_portable(const u8* flags) {
+  u64 w[8];
+  std::memcpy(w, flags, 64);
+  u64 mask = 0;
+  for (int q = 0; q < 8; ++q) mask |= ((w[q] * 0x0102040810204080ull) >> 56) << (8 * q);
+  return mask;
+}
+
 // The chunk's 32-bit codes into the output array's words (WithFlags chunks).
 template <class Out>
 RL_FAST_INLINE void store_codes(const u32* __restrict codes, void* out_v, std::size_t n) {
@@ -306,7 +335,7 @@ RL_FAST_INLINE void store_codes(const u32* __restrict codes, void* out_v, std::s
 
 using StoreFn = void (*)(const u32*, void*, std::size_t);
 
-#define RL_FAST_ISA_STRUCT(NAME, ATTR, SPECIALISE)                                                              \
+#define RL_FAST_ISA_STRUCT(NAME, ATTR, SPECIALISE, MASK)                                                           \
   struct NAME {                                                                                                 \
     static constexpr bool specialise = SPECIALISE;                                                              \
     template <class T, FastKernel K, RKind RK, int kSel, class Out>                                             \
@@ -319,13 +348,40 @@ using StoreFn = void (*)(const u32*, void*, std::size_t);
       store_codes<Out>(codes, out, n);                                                                          \
     }                                                                                                           \
     ATTR static void unpack(const u32* words, std::size_t blocks, u8* out) { unpack_nibbles(words, blocks, out); } \
+    ATTR static void low_parts(const PhiloxKeys& k, u64 base, const u32* idx, std::size_t m, u64* out) {       \
+      philox_low_parts(k, base, idx, m, out);                                                                   \
+    }                                                                                                           \
+    /* The positions of the set flags among tie[0, len) (len rounded up to 64: the caller zeroes the pad), */  \
+    /* in increasing order; returns how many. Ties are rare, so the work is the 64-flag masks. */              \
+    ATTR static std::size_t scan_ties(const u8* tie, std::size_t len, u32* idx) {                               \
+      std::size_t m = 0;                                                                                        \
+      for (std::size_t i0 = 0; i0 < len; i0 += 64)                                                              \
+        for (u64 mask = MASK(tie + i0); mask != 0; mask &= mask - 1)                                            \
+          idx[m++] = static_cast<u32>(i0 + static_cast<std::size_t>(std::countr_zero(mask)));                   \
+      return m;                                                                                                 \
+    }                                                                                                           \
   };
 
-// The baseline build does not vectorize (no variable shifts before AVX2): no specialised variants.
-RL_FAST_ISA_STRUCT(IsaBaseline, , false)
 #ifdef RL_FAST_X86
-RL_FAST_ISA_STRUCT(IsaAvx2, RL_TARGET_AVX2, true)
-RL_FAST_ISA_STRUCT(IsaAvx512, RL_TARGET_AVX512, true)
+RL_TARGET_AVX2 RL_FAST_INLINE u64 flag_mask_avx2(const u8* flags) {
+  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(flags));
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(flags + 32));
+  // Flags are 0 or 1: shifted into each byte's sign bit for movemask.
+  const u32 lo = static_cast<u32>(_mm256_movemask_epi8(_mm256_slli_epi16(a, 7)));
+  const u32 hi = static_cast<u32>(_mm256_movemask_epi8(_mm256_slli_epi16(b, 7)));
+  return (static_cast<u64>(hi) << 32) | lo;
+}
+RL_TARGET_AVX512 RL_FAST_INLINE u64 flag_mask_avx512(const u8* flags) {
+  const __m512i v = _mm512_loadu_si512(flags);
+  return _mm512_test_epi8_mask(v, v);
+}
+#endif
+
+// The baseline build does not vectorize (no variable shifts before AVX2): no specialised variants.
+RL_FAST_ISA_STRUCT(IsaBaseline, , false, flag_mask_portable)
+#ifdef RL_FAST_X86
+RL_FAST_ISA_STRUCT(IsaAvx2, RL_TARGET_AVX2, true, flag_mask_avx2)
+RL_FAST_ISA_STRUCT(IsaAvx512, RL_TARGET_AVX512, true, flag_mask_avx512)
 #endif
 #undef RL_FAST_ISA_STRUCT
 
@@ -449,15 +505,14 @@ ChunkFn chunk_for(Isa isa, SourceFormat s, FastKernel k, RKind rk, int sel, int 
   return pick_chunk<IsaBaseline>(s, k, rk, sel, bytes, flags);
 }
 
-using UnpackFn = void (*)(const u32*, std::size_t, u8*);
-
-UnpackFn unpack_for(Isa isa) {
+// The chosen instruction set's variant of one of the Isa structs' static functions.
 #ifdef RL_FAST_X86
-  if (isa == Isa::Avx512) return &IsaAvx512::unpack;
-  if (isa == Isa::Avx2) return &IsaAvx2::unpack;
+#define RL_ISA_MEMBER(isa, member)                          \
+  ((isa) == Isa::Avx512 ? &IsaAvx512::member               \
+   : (isa) == Isa::Avx2 ? &IsaAvx2::member : &IsaBaseline::member)
+#else
+#define RL_ISA_MEMBER(isa, member) (&IsaBaseline::member)
 #endif
-  return &IsaBaseline::unpack;
-}
 
 StoreFn store_for(Isa isa, int bytes) {
 #ifdef RL_FAST_X86
@@ -518,8 +573,10 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   const bool flags = no_encoding != nullptr;
   const ChunkFn chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags);
   const StoreFn store = store_for(isa, cb);
-  const UnpackFn unpack = unpack_for(isa);
+  const auto unpack = RL_ISA_MEMBER(isa, unpack);
   const PhiloxFn philox = philox_for(isa);
+  const auto low_parts = RL_ISA_MEMBER(isa, low_parts);
+  const auto scan_ties = RL_ISA_MEMBER(isa, scan_ties);
   const PhiloxKeys keys = keys_for(random.stream);
   const int sb = source_bytes(source);
   const int nthreads = threads > 0 ? threads : omp_get_max_threads();
@@ -530,7 +587,9 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
     alignas(64) u32 rbuf[4 * kMaxBlocks];
     alignas(64) u32 codes[kChunk];
     alignas(64) u8 tie[kChunk];
-    alignas(64) u8 sbuf[kChunk + 64];  // Slot4: ⌈(31 + kChunk)/32⌉ blocks of 32 slots
+    alignas(64) u8 sbuf[kChunk + 64];
+    alignas(64) u32 tie_idx[kChunk];
+    alignas(64) u64 tie_low[kChunk];  // Slot4: ⌈(31 + kChunk)/32⌉ blocks of 32 slots
     const std::size_t nt = static_cast<std::size_t>(omp_get_num_threads());
     const std::size_t tid = static_cast<std::size_t>(omp_get_thread_num());
     // Contiguous ranges, in whole chunks.
@@ -563,22 +622,18 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
       void* dst = flags ? static_cast<void*>(codes) : static_cast<void*>(out_bytes + lo * cb);
       chunk(plan, in_bytes + lo * sb, dst, flags ? no_encoding + lo : nullptr, rc, len);
       if (rk == RKind::Slot8Lazy) {
-        // Ties of the top byte (about one element in 256): the whole word decides.
-        for (std::size_t i = 0; i < len; ++i) {
-          if ((i & 7) == 0 && i + 8 <= len) {  // skip 8 flags at a time: ties are rare
-            u64 eight;
-            std::memcpy(&eight, tie + i, 8);
-            if (eight == 0) {
-              i += 7;
-              continue;
-            }
-          }
-          if (!tie[i]) continue;
+        // Ties of the top byte (about one element in 256): the whole word decides. Their low parts
+        // are drawn together (one vectorized pass), then each is rounded with its whole word.
+        if (len % 64 != 0) std::memset(tie + len, 0, 64 - len % 64);  // kChunk is a multiple of 64
+        const std::size_t m = scan_ties(tie, len, tie_idx);
+        low_parts(keys, random.first_index + lo, tie_idx, m, tie_low);
+        const u64 low_keep = low_mask(nbits - 8);
+        for (std::size_t j = 0; j < m; ++j) {
+          const std::size_t i = tie_idx[j];
           std::uint64_t bits = 0;
           std::memcpy(&bits, in_bytes + (lo + i) * sb, static_cast<std::size_t>(sb));
           const std::uint64_t top = reinterpret_cast<const u8*>(rbuf)[rc.off + i];  // Slot8: the bytes
-          const std::uint64_t r = (top << (nbits - 8)) | random_low_part(random.stream, random.first_index + lo + i, nbits);
-          const DeviceResult res = fast_round_element(plan, bits, r);
+          const DeviceResult res = fast_round_element(plan, bits, (top << (nbits - 8)) | (tie_low[j] & low_keep));
           if (flags) {
             codes[i] = static_cast<u32>(res.code);
             no_encoding[lo + i] = res.no_encoding ? 1 : 0;
