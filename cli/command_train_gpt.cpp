@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <omp.h>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -22,6 +23,9 @@
 #include "analysis/gpt/gpt_model.hpp"
 #include "analysis/gpt/gpt_train.hpp"
 #include "analysis/gpt/weight_store.hpp"
+#if ROUNDLAB_HAVE_GPT_CUDA
+#include "analysis/gpt/cuda/train_gpt_cuda.hpp"
+#endif
 #include "cli/commands.hpp"
 #include "cli/json_text.hpp"
 #include "cli/options.hpp"
@@ -36,8 +40,8 @@ using namespace roundlab::gpt;
 const char* kTrainUsage =
     "usage: roundlab train-gpt --preset tiny|mini [--weights fp32|round-each-step|bf16-sr|bf16-rne]\n"
     "         [--format F --mode M --random-bits N --scale 1|dynamic --start K] [--data FILE] [--seed S]\n"
-    "         [--iters N] [--out DIR] [--progress|--no-progress]\n"
-    "       roundlab train-gpt --preset P --sweep figure3 [--seeds K] [--data FILE] [--out DIR]\n"
+    "         [--iters N] [--backend cpu|cuda] [--out DIR] [--progress|--no-progress]\n"
+    "       roundlab train-gpt --preset P --sweep figure3 [--seeds K] [--backend cpu|cuda] [--data FILE] [--out DIR]\n"
     "  --data defaults to ../shared/data/tinyshakespeare.txt (90/10 train/val split, as nanoGPT)\n";
 
 // Zeros and distinct values of one tensor of the stored weights.
@@ -72,8 +76,30 @@ std::string num(double v) {
   return buf;
 }
 
+// Where the forward and backward run; the loop, AdamW and the weight stores are the same code on both.
+struct Backend {
+  bool cuda = false;
+  std::string description;  // recorded in the outputs: results depend on it (and on the CPU thread count)
+};
+
+Backend backend_from(const Options& o) {
+  const std::string name = o.get("backend").value_or("cpu");
+  if (name == "cpu") return Backend{false, "cpu, " + std::to_string(omp_get_max_threads()) + " OpenMP threads"};
+  if (name != "cuda") throw InputError("--backend '" + name + "': expected cpu or cuda");
+#if ROUNDLAB_HAVE_GPT_CUDA
+  try {
+    return Backend{true, "cuda, " + gpt_cuda_device_name()};
+  } catch (const std::exception& e) {
+    throw InputError(std::string("--backend cuda: ") + e.what());
+  }
+#else
+  throw InputError("--backend cuda: this roundlab was built without CUDA (nvcc was not found when it was configured)");
+#endif
+}
+
 struct RunOutput {
   std::string label;
+  std::string backend;
   WeightStoreSpec policy;
   std::uint64_t seed = 0;
   TrainResult result;
@@ -82,9 +108,10 @@ struct RunOutput {
 
 // One training run with a progress line on stderr and the evaluations on `out`.
 RunOutput train_one(const std::string& label, const GptPreset& preset, WeightStoreSpec policy, const CharDataset& data,
-                    std::uint64_t seed, bool progress, std::ostream& out) {
+                    std::uint64_t seed, const Backend& backend, bool progress, std::ostream& out) {
   RunOutput r;
   r.label = label;
+  r.backend = backend.description;
   policy.seed = seed;
   r.policy = policy;
   r.seed = seed;
@@ -94,7 +121,7 @@ RunOutput train_one(const std::string& label, const GptPreset& preset, WeightSto
   double ms_sum = 0;
   int ms_count = 0;
   out << label << " (" << policy.describe() << ", seed " << seed << ")\n";
-  r.result = train_gpt(preset, policy, data, seed, [&](const IterPoint& it, const EvalPoint* eval, std::span<const float> params) {
+  const TrainCallback report = [&](const IterPoint& it, const EvalPoint* eval, std::span<const float> params) {
     ms_sum += it.ms;
     ++ms_count;
     if (eval) {
@@ -107,7 +134,14 @@ RunOutput train_one(const std::string& label, const GptPreset& preset, WeightSto
                    preset.train.max_iters, it.loss, it.lr, ms_sum / std::max(ms_count, 1));
       if (it.iter == preset.train.max_iters) std::fprintf(stderr, "\n");
     }
-  });
+  };
+#if ROUNDLAB_HAVE_GPT_CUDA
+  if (backend.cuda) {
+    r.result = train_gpt_cuda(preset, policy, data, seed, report);
+    return r;
+  }
+#endif
+  r.result = train_gpt(preset, policy, data, seed, report);
   return r;
 }
 
@@ -150,7 +184,8 @@ void write_run(const RunOutput& r, const std::string& label, const GptPreset& pr
   const TrainConfig& t = preset.train;
   f << "{\"command\": \"train-gpt\", \"roundlab_version\": " << json_string(ROUNDLAB_VERSION) << ", \"revision\": "
     << json_string(ROUNDLAB_GIT_REVISION) << ", \"label\": " << json_string(label) << ", \"seed\": " << r.seed
-    << ", \"weights\": " << json_string(r.policy.describe()) << ", \"data\": " << json_string(data_path)
+    << ", \"weights\": " << json_string(r.policy.describe()) << ", \"backend\": " << json_string(r.backend)
+    << ", \"data\": " << json_string(data_path)
     << ",\n \"preset\": {\"name\": " << json_string(preset.name) << ", \"n_layer\": " << m.n_layer << ", \"n_head\": "
     << m.n_head << ", \"n_embd\": " << m.n_embd << ", \"block_size\": " << m.block_size << ", \"batch_size\": "
     << t.batch_size << ", \"max_iters\": " << t.max_iters << ", \"learning_rate\": " << num(t.learning_rate)
@@ -189,7 +224,7 @@ WeightStoreSpec policy_from(const Options& o) {
 int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
   const Options o(args,
                   {"preset", "weights", "format", "mode", "random-bits", "scale", "start", "data", "seed", "seeds", "iters",
-                   "out", "sweep"},
+                   "out", "sweep", "backend"},
                   {"progress", "no-progress", "help"});
   if (o.flag("help")) {
     out << kTrainUsage;
@@ -210,6 +245,7 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
   }
   const bool progress = o.flag("progress") || (!o.flag("no-progress") && isatty(STDERR_FILENO) != 0);
   const std::uint64_t seed = o.get_u64("seed", 1);
+  const Backend backend = backend_from(o);
   std::vector<RunOutput> runs;
   if (auto sweep = o.get("sweep")) {
     if (*sweep != "figure3") throw InputError("--sweep '" + *sweep + "': expected figure3");
@@ -221,10 +257,11 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
         {"b8p4-srff3", "round-each-step:b8p4:srff:3"}, {"fp32", "fp32"}, {"bf16-sr", "bf16-sr"}};
     for (int s = 0; s < seeds; ++s)
       for (const auto& [label, spec] : variants)
-        runs.push_back(train_one(label, preset, parse_weight_store(spec), data, seed + static_cast<std::uint64_t>(s), progress, out));
+        runs.push_back(train_one(label, preset, parse_weight_store(spec), data, seed + static_cast<std::uint64_t>(s), backend,
+                                       progress, out));
   } else {
     const WeightStoreSpec policy = policy_from(o);
-    runs.push_back(train_one(policy.describe(), preset, policy, data, seed, progress, out));
+    runs.push_back(train_one(policy.describe(), preset, policy, data, seed, backend, progress, out));
   }
 
   out << "\n" << std::left << std::setw(44) << "run" << std::right << std::setw(6) << "seed" << std::setw(12) << "train"

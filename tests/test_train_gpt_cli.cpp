@@ -83,10 +83,25 @@ TEST(TrainGptCli, BadInputIsNamed) {
       {{"--preset", "tiny", "--data", s.data.string(), "--weights", "fp8"}, "fp8"},
       {{"--preset", "tiny", "--data", s.data.string(), "--sweep", "figure4"}, "--sweep 'figure4'"},
       {{"--data", s.data.string()}, "--preset"},
+      {{"--preset", "tiny", "--data", s.data.string(), "--backend", "tpu"}, "--backend 'tpu': expected cpu or cuda"},
   };
   for (const Case& c : cases) {
     const CliRun r = run(c.args);
     EXPECT_NE(r.rc, 0) << c.message;
     EXPECT_TRUE(contains(r.err, c.message)) << "expected '" << c.message << "' in: " << r.err;
+  }
+}
+
+// Without a visible GPU (or without nvcc at configure time) the CUDA backend is refused with a message
+// that says why; with a GPU it trains and records the device in the run's JSON.
+TEST(TrainGptCli, CudaBackendRunsOrSaysWhyNot) {
+  Scratch s;
+  const CliRun r = run({"--preset", "tiny", "--data", s.data.string(), "--iters", "3", "--backend", "cuda", "--out",
+                        (s.dir / "out").string()});
+  if (r.rc != 0) {
+    EXPECT_TRUE(contains(r.err, "--backend cuda: ")) << r.err;
+    EXPECT_TRUE(contains(r.err, "no CUDA device is visible") || contains(r.err, "built without CUDA")) << r.err;
+  } else {
+    EXPECT_TRUE(contains(slurp(s.dir / "out" / "fp32_seed1.json"), "\"backend\": \"cuda, ")) << r.out;
   }
 }

@@ -35,6 +35,18 @@ std::vector<ParamTensor> gpt_param_tensors(const GptConfig& config) {
   return out;
 }
 
+void validate_batch(const GptConfig& config, const int* inputs, const int* targets, int B, int T) {
+  if (B < 1 || T < 1 || T > config.block_size)
+    throw InputError("GPT forward: batch shape " + std::to_string(B) + "×" + std::to_string(T) +
+                     " (T must be in 1.." + std::to_string(config.block_size) + ")");
+  const std::size_t BT = static_cast<std::size_t>(B) * T;
+  for (std::size_t i = 0; i < BT; ++i) {
+    const bool bad = inputs[i] < 0 || inputs[i] >= config.vocab_size ||
+                     (targets && (targets[i] < 0 || targets[i] >= config.vocab_size));
+    if (bad) throw InputError("GPT forward: token id out of range at position " + std::to_string(i));
+  }
+}
+
 template <class S>
 GptModel<S>::GptModel(const GptConfig& config) : config_(config), tensors_(gpt_param_tensors(config)) {
   const std::size_t n = tensors_.back().offset + tensors_.back().size();
@@ -60,8 +72,7 @@ template <class S>
 void GptModel<S>::allocate_shard(Shard& sh, int T) {
   const std::size_t B = sh.B, BT = B * T, C = config_.n_embd, V = config_.vocab_size;
   const std::size_t NH = config_.n_head, L = config_.n_layer, TT = static_cast<std::size_t>(T) * T;
-  // Per layer: ln1, qkv, att, atty, res_mid, ln2, fch, fch_gelu and the four mean/rstd rows.
-  const std::size_t per_layer = BT * C + BT * 3 * C + B * NH * TT + 3 * BT * C + 2 * BT * 4 * C + 4 * BT;
+  const std::size_t per_layer = layer_acts_size(BT, C, B * NH * TT);
   sh.acts.assign((L + 1) * BT * C + L * per_layer + BT * C + 2 * BT, S(0));
   S* p = sh.acts.data();
   auto take = [&p](std::size_t n) {
@@ -70,21 +81,8 @@ void GptModel<S>::allocate_shard(Shard& sh, int T) {
     return q;
   };
   sh.residual = take((L + 1) * BT * C);
-  sh.layers.assign(L, LayerActs{});
-  for (auto& a : sh.layers) {
-    a.ln1 = take(BT * C);
-    a.ln1_mean = take(BT);
-    a.ln1_rstd = take(BT);
-    a.qkv = take(BT * 3 * C);
-    a.att = take(B * NH * TT);
-    a.atty = take(BT * C);
-    a.res_mid = take(BT * C);
-    a.ln2 = take(BT * C);
-    a.ln2_mean = take(BT);
-    a.ln2_rstd = take(BT);
-    a.fch = take(BT * 4 * C);
-    a.fch_gelu = take(BT * 4 * C);
-  }
+  sh.layers.clear();
+  for (std::size_t l = 0; l < L; ++l) sh.layers.push_back(take_layer_acts(p, BT, C, B * NH * TT));
   sh.lnf = take(BT * C);
   sh.lnf_mean = take(BT);
   sh.lnf_rstd = take(BT);
@@ -123,15 +121,8 @@ void GptModel<S>::ensure_activations(int B, int T) {
 
 template <class S>
 double GptModel<S>::forward(const int* inputs, const int* targets, int B, int T) {
-  if (B < 1 || T < 1 || T > config_.block_size)
-    throw InputError("GPT forward: batch shape " + std::to_string(B) + "×" + std::to_string(T) +
-                     " (T must be in 1.." + std::to_string(config_.block_size) + ")");
+  validate_batch(config_, inputs, targets, B, T);
   const std::size_t BT = static_cast<std::size_t>(B) * T;
-  for (std::size_t i = 0; i < BT; ++i) {
-    const bool bad = inputs[i] < 0 || inputs[i] >= config_.vocab_size ||
-                     (targets && (targets[i] < 0 || targets[i] >= config_.vocab_size));
-    if (bad) throw InputError("GPT forward: token id out of range at position " + std::to_string(i));
-  }
   ensure_activations(B, T);
   inputs_.assign(inputs, inputs + BT);
   have_targets_ = targets != nullptr;
@@ -158,7 +149,7 @@ void GptModel<S>::forward_shard(Shard& sh) {
   embedding_forward(sh.residual, inputs, wte, wpe, B, T, C);
   for (int l = 0; l < L; ++l) {
     const LayerParams w = layer_params(params_.data(), l);
-    const LayerActs& a = sh.layers[l];
+    const LayerActs<S>& a = sh.layers[l];
     const S* res_in = sh.residual + l * BT * C;
     S* res_out = sh.residual + (l + 1) * BT * C;
     // x + attn(ln_1(x))
@@ -234,7 +225,7 @@ void GptModel<S>::backward_shard(Shard& sh, S* grads) {
   for (int l = L - 1; l >= 0; --l) {
     const LayerParams w = layer_params(params_.data(), l);
     const LayerParams dw = layer_params(grads, l);
-    const LayerActs& a = sh.layers[l];
+    const LayerActs<S>& a = sh.layers[l];
     const S* res_in = sh.residual + l * BT * C;
     // mlp branch
     zero(sh.dfch_gelu);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/gpt/aligned_vector.hpp"
+#include "analysis/gpt/gpt_activations.hpp"
 #include "analysis/gpt/gpt_config.hpp"
 
 namespace roundlab::gpt {
@@ -33,6 +34,10 @@ struct ParamTensor {
 // The tensor table of a configuration, in buffer order: wte, wpe, then per layer ln_1, c_attn, attn.c_proj,
 // ln_2, c_fc, mlp.c_proj, then ln_f.
 std::vector<ParamTensor> gpt_param_tensors(const GptConfig& config);
+
+// Throws InputError unless 1 ≤ B, 1 ≤ T ≤ block_size and every token id (and target, when given) is below
+// vocab_size: the check of every model's forward.
+void validate_batch(const GptConfig& config, const int* inputs, const int* targets, int B, int T);
 
 template <class S>
 class GptModel {
@@ -84,9 +89,6 @@ class GptModel {
   struct LayerParams {
     S *ln1w, *qkvw, *attprojw, *ln2w, *fcw, *fcprojw;
   };
-  struct LayerActs {
-    S *ln1, *ln1_mean, *ln1_rstd, *qkv, *att, *atty, *res_mid, *ln2, *ln2_mean, *ln2_rstd, *fch, *fch_gelu;
-  };
   // Parallelism is by batch shards: with P OpenMP threads the batch is cut into min(B, P) shards of
   // consecutive sequences, and each thread runs the whole forward (or backward) of its shard, the layer
   // passes and Eigen's GEMMs single-threaded inside. One fork/join per pass instead of one per layer pass
@@ -96,7 +98,7 @@ class GptModel {
   struct Shard {
     int b0 = 0, B = 0;  // sequences [b0, b0 + B) of the batch
     AlignedVector<S> acts;
-    std::vector<LayerActs> layers;
+    std::vector<LayerActs<S>> layers;
     S *residual = nullptr, *lnf = nullptr, *lnf_mean = nullptr, *lnf_rstd = nullptr;
     S *logits = nullptr, *probs = nullptr, *losses = nullptr;  // slices of the model's buffers
     AlignedVector<S> dres, dln, dqkv, datty, dfch, dfch_gelu, dlogits, scratch;
