@@ -38,7 +38,7 @@ namespace {
 using namespace roundlab::gpt;
 
 const char* kTrainUsage =
-    "usage: roundlab train-gpt --preset tiny|mini [--weights fp32|round-each-step|bf16-sr|bf16-rne]\n"
+    "usage: roundlab train-gpt --preset tiny|mini|baby [--weights fp32|round-each-step|bf16-sr|bf16-rne]\n"
     "         [--format F --mode M --random-bits N --scale 1|dynamic --start K] [--data FILE] [--seed S]\n"
     "         [--iters N] [--backend cpu|cuda] [--out DIR] [--progress|--no-progress]\n"
     "       roundlab train-gpt --preset P --sweep figure3 [--seeds K] [--backend cpu|cuda] [--data FILE] [--out DIR]\n"
@@ -191,9 +191,11 @@ void write_run(const RunOutput& r, const std::string& label, const GptPreset& pr
     << t.batch_size << ", \"max_iters\": " << t.max_iters << ", \"learning_rate\": " << num(t.learning_rate)
     << ", \"min_lr\": " << num(t.min_lr) << ", \"warmup_iters\": " << t.warmup_iters << ", \"weight_decay\": "
     << num(t.weight_decay) << ", \"beta2\": " << num(t.beta2) << ", \"eval_interval\": " << t.eval_interval
-    << ", \"eval_iters\": " << t.eval_iters << "},\n \"random\": "
+    << ", \"eval_iters\": " << t.eval_iters << ", \"dropout\": " << num(m.dropout) << "},\n \"random\": "
     << json_string("std::mt19937_64(seed): weight init, then every batch; weight-store roundings: Philox4x32-10 key = "
-                   "seed, stream = iteration*2^20 + tensor index, element = position in the tensor")
+                   "seed, stream = iteration*2^20 + tensor index, element = position in the tensor; dropout masks (presets with "
+                   "dropout): Philox4x32-10 key = seed ^ 0x64726f706f757421, stream = iteration*2^16 + site, element = "
+                   "index in the batch's tensor")
     << ",\n \"evals\": [";
   for (std::size_t i = 0; i < r.result.evals.size(); ++i) {
     const EvalPoint& e = r.result.evals[i];

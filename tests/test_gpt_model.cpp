@@ -17,6 +17,7 @@
 
 #include "analysis/gpt/adamw.hpp"
 #include "analysis/gpt/char_dataset.hpp"
+#include "analysis/gpt/dropout.hpp"
 #include "analysis/gpt/gpt_config.hpp"
 #include "analysis/gpt/gpt_layers.hpp"
 #include "analysis/gpt/gpt_model.hpp"
@@ -267,9 +268,13 @@ TEST(GptModel, ParameterLayoutMatchesNanoGpt) {
   EXPECT_THROW(gpt_preset("huge", 65), roundlab::InputError);
 }
 
-TEST(GptModel, LossGradientMatchesFiniteDifferences) {
-  const GptConfig cfg = small_config();
+// The whole model's loss gradient against central differences; with dropout > 0 in train mode (one fixed
+// step, so every forward of the check draws the same masks).
+void check_loss_gradient(double dropout) {
+  GptConfig cfg = small_config();
+  cfg.dropout = dropout;
   GptModel<double> m(cfg);
+  if (dropout > 0) m.train_mode(77, 5);
   std::mt19937_64 rng(11);
   m.init_weights(rng);
   // Larger weights than the init's 0.02 and LayerNorm weights away from 1, so every path carries signal
@@ -303,8 +308,12 @@ TEST(GptModel, LossGradientMatchesFiniteDifferences) {
     EXPECT_LT(err, kLayerTol) << t.name;
     worst = std::max(worst, err);
   }
-  std::cout << "  whole-model gradient check, worst tensor relative error " << worst << "\n";
+  std::cout << "  whole-model gradient check (dropout " << dropout << "), worst tensor relative error " << worst << "\n";
 }
+
+TEST(GptModel, LossGradientMatchesFiniteDifferences) { check_loss_gradient(0.0); }
+
+TEST(GptModel, LossGradientWithDropoutMatchesFiniteDifferences) { check_loss_gradient(0.3); }
 
 TEST(GptModel, Fp32AgreesWithFp64) {
   GptConfig cfg = gpt_preset("tiny", 20).model;
@@ -339,10 +348,13 @@ TEST(GptModel, Fp32AgreesWithFp64) {
 
 // The batch is cut into one shard per OpenMP thread; the loss and gradients must not depend on the cut
 // beyond rounding (checked in double).
-TEST(GptModel, ShardedBatchMatchesOneShard) {
-  const GptConfig cfg = small_config();
+// With dropout in train mode too: the masks are indexed over the whole batch, not the shard.
+void check_sharding(double dropout) {
+  GptConfig cfg = small_config();
+  cfg.dropout = dropout;
   GptModel<double> m(cfg);
   m.init_weights(21);
+  if (dropout > 0) m.train_mode(3, 9);
   const int B = 5, T = cfg.block_size;
   std::mt19937_64 rng(4);
   std::vector<int> x(B * T), y(B * T);
@@ -369,6 +381,60 @@ TEST(GptModel, ShardedBatchMatchesOneShard) {
     EXPECT_LT(diff / ref, 1e-13) << threads << " shards";
   }
   omp_set_num_threads(saved);
+}
+
+TEST(GptModel, ShardedBatchMatchesOneShard) { check_sharding(0.0); }
+
+TEST(GptModel, ShardedBatchWithDropoutMatchesOneShard) { check_sharding(0.2); }
+
+// The masks: the drop rate is p (binomial, 5σ), kept values are scaled by 1/(1 − p), a mask repeats for the
+// same (seed, step, site) and changes with each; the model in eval mode, or with p = 0, applies none, and in
+// train mode with p > 0 its loss differs.
+TEST(GptModel, DropoutMasksHaveRateAndScaleAndRepeat) {
+  const double p = 0.2;
+  const DropoutMask m = dropout_mask(p, dropout_seed(1), 4, dropout_site_mlp_proj(1));
+  const std::size_t n = 1 << 20;
+  std::vector<double> x(n, 1.0);
+  dropout_forward(x.data(), n, m, 12345);
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    dropped += x[i] == 0.0 ? 1 : 0;
+    if (x[i] != 0.0) {
+      EXPECT_DOUBLE_EQ(x[i], 1.0 / (1.0 - p));
+    }
+    if (i < 4096) {
+      EXPECT_EQ(x[i] != 0.0, m.keep(12345 + i)) << i;  // the pass draws the mask's own bits
+    }
+  }
+  const double sd = std::sqrt(n * p * (1 - p));
+  EXPECT_LT(std::fabs(static_cast<double>(dropped) - n * p), 5 * sd) << dropped;
+  auto agree = [&](const DropoutMask& a, const DropoutMask& b) {
+    std::size_t same = 0;
+    for (std::uint64_t i = 0; i < 10000; ++i) same += a.keep(i) == b.keep(i) ? 1 : 0;
+    return same;
+  };
+  EXPECT_EQ(agree(m, dropout_mask(p, dropout_seed(1), 4, dropout_site_mlp_proj(1))), 10000u);
+  EXPECT_LT(agree(m, dropout_mask(p, dropout_seed(1), 5, dropout_site_mlp_proj(1))), 9000u);  // ~6800 expected
+  EXPECT_LT(agree(m, dropout_mask(p, dropout_seed(1), 4, dropout_site_attention(1))), 9000u);
+  EXPECT_LT(agree(m, dropout_mask(p, dropout_seed(2), 4, dropout_site_mlp_proj(1))), 9000u);
+
+  GptConfig cfg = small_config();
+  GptModel<double> plain(cfg);
+  plain.init_weights(8);
+  cfg.dropout = p;
+  GptModel<double> dropping(cfg);
+  dropping.copy_params_from(plain);
+  const int B = 2, T = cfg.block_size;
+  std::vector<int> xs(B * T), ys(B * T);
+  for (int i = 0; i < B * T; ++i) xs[i] = i % 11, ys[i] = (3 * i + 1) % 11;
+  const double reference = plain.forward(xs.data(), ys.data(), B, T);
+  EXPECT_EQ(dropping.forward(xs.data(), ys.data(), B, T), reference);  // eval mode: the default
+  plain.train_mode(1, 0);
+  EXPECT_EQ(plain.forward(xs.data(), ys.data(), B, T), reference);  // p = 0
+  dropping.train_mode(1, 0);
+  EXPECT_NE(dropping.forward(xs.data(), ys.data(), B, T), reference);
+  dropping.eval_mode();
+  EXPECT_EQ(dropping.forward(xs.data(), ys.data(), B, T), reference);
 }
 
 TEST(GptModel, RejectsBadInput) {

@@ -19,7 +19,7 @@ void GptConfig::validate() const {
   require(n_head >= 1, "n_head must be positive (got " + std::to_string(n_head) + ")");
   require(n_embd >= 1 && n_embd % n_head == 0,
           "n_embd (" + std::to_string(n_embd) + ") must be a positive multiple of n_head (" + std::to_string(n_head) + ")");
-  require(dropout == 0.0, "dropout is not implemented; use 0");
+  require(dropout >= 0.0 && dropout < 1.0, "dropout must be in [0, 1)");
 }
 
 std::size_t GptConfig::num_params() const {
@@ -61,6 +61,18 @@ GptPreset gpt_preset(std::string_view name, int vocab_size) {
     p.train.eval_iters = 10;
   } else if (name == "mini") {
     // config/train_shakespeare_char.py with the README's CPU overrides (TrainConfig's defaults).
+  } else if (name == "baby") {
+    // config/train_shakespeare_char.py itself (gpt-training.md §1): the GPU run of Figure 3.
+    p.model.block_size = 256;
+    p.model.n_layer = 6;
+    p.model.n_head = 6;
+    p.model.n_embd = 384;
+    p.model.dropout = 0.2;
+    p.train.batch_size = 64;
+    p.train.max_iters = 5000;
+    p.train.lr_decay_iters = 5000;
+    p.train.eval_interval = 250;
+    p.train.eval_iters = 200;
   } else {
     std::string known;
     for (const auto& n : gpt_preset_names()) known += (known.empty() ? "" : ", ") + n;
@@ -71,6 +83,6 @@ GptPreset gpt_preset(std::string_view name, int vocab_size) {
   return p;
 }
 
-std::vector<std::string> gpt_preset_names() { return {"tiny", "mini"}; }
+std::vector<std::string> gpt_preset_names() { return {"tiny", "mini", "baby"}; }
 
 }  // namespace roundlab::gpt

@@ -143,10 +143,67 @@ void linear_backward(S* dinp, S* dw, const S* dout, const S* inp, const S* w, in
 }
 
 // ------------------------------------------------------------------------------------------------
-// Causal self-attention. One (batch, head) pair per task; q, k, v of a head are strided views into qkv.
+// Dropout: masks regenerated from the counter-based stream (dropout.hpp), one Philox block per 4 elements.
+
+namespace {
+
+// Calls f(i, keep) for i in [0, n), keep = m.keep(base + i), with one Philox block per 4 mask indices.
+template <class F>
+void for_each_mask_bit(std::size_t n, const DropoutMask& m, std::uint64_t base, F f) {
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(((base + n + 3) >> 2) - (base >> 2));
+#pragma omp parallel for schedule(static) if (worth_threads(static_cast<double>(n)))
+  for (std::ptrdiff_t k = 0; k < blocks; ++k) {
+    const std::uint64_t block = (base >> 2) + static_cast<std::uint64_t>(k);
+    const device::Philox4x32 r =
+        device::philox_at(m.stream, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32));
+    for (int w = 0; w < 4; ++w) {
+      const std::uint64_t idx = 4 * block + static_cast<std::uint64_t>(w);
+      if (idx >= base && idx < base + n) f(static_cast<std::size_t>(idx - base), r.v[w] >= m.threshold);
+    }
+  }
+}
+
+}  // namespace
 
 template <class S>
-void attention_forward(S* out, S* att, const S* qkv, int B, int T, int C, int NH) {
+void dropout_forward(S* x, std::size_t n, const DropoutMask& m, std::uint64_t base) {
+  const S scale = static_cast<S>(m.scale);
+  for_each_mask_bit(n, m, base, [&](std::size_t i, bool keep) { x[i] = keep ? x[i] * scale : S(0); });
+}
+
+template <class S>
+void dropout_backward(S* dinp, const S* dout, std::size_t n, const DropoutMask& m, std::uint64_t base) {
+  const S scale = static_cast<S>(m.scale);
+  for_each_mask_bit(n, m, base, [&](std::size_t i, bool keep) {
+    if (keep) dinp[i] += dout[i] * scale;
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Causal self-attention. One (batch, head) pair per task; q, k, v of a head are strided views into qkv.
+
+namespace {
+
+// Mask index of att[b, h, 0, 0] (b counted over the whole batch).
+std::uint64_t att_mask_first(int b, int h, int T, int NH) {
+  return (static_cast<std::uint64_t>(b) * NH + static_cast<std::uint64_t>(h)) * static_cast<std::uint64_t>(T) * T;
+}
+
+// att ⊙ mask / (1 − p) for one (b, h) pair's T × T block; `first` is its element 0's mask index.
+template <class S>
+RowMat<S> dropped(const ConstMatMap<S>& a, const DropoutMask& m, std::uint64_t first) {
+  RowMat<S> d(a.rows(), a.cols());
+  const S scale = static_cast<S>(m.scale);
+  for (Eigen::Index t = 0; t < a.rows(); ++t)
+    for (Eigen::Index j = 0; j < a.cols(); ++j)
+      d(t, j) = m.keep(first + static_cast<std::uint64_t>(t * a.cols() + j)) ? a(t, j) * scale : S(0);
+  return d;
+}
+
+}  // namespace
+
+template <class S>
+void attention_forward(S* out, S* att, const S* qkv, int B, int T, int C, int NH, const DropoutMask* drop, int b0) {
   const int hs = C / NH;
   const S scale = S(1) / std::sqrt(S(hs));
   const std::ptrdiff_t C3 = 3 * static_cast<std::ptrdiff_t>(C);
@@ -169,12 +226,14 @@ void attention_forward(S* out, S* att, const S* qkv, int B, int T, int C, int NH
     }
     StridedMap<S> o(out + static_cast<std::ptrdiff_t>(b) * T * C + static_cast<std::ptrdiff_t>(h) * hs, T, hs,
                     Eigen::OuterStride<>(C));
-    o.noalias() = a * v;
+    if (drop) o.noalias() = dropped<S>(ConstMatMap<S>(a.data(), T, T), *drop, att_mask_first(b0 + b, h, T, NH)) * v;
+    else o.noalias() = a * v;
   }
 }
 
 template <class S>
-void attention_backward(S* dqkv, const S* dout, const S* qkv, const S* att, int B, int T, int C, int NH) {
+void attention_backward(S* dqkv, const S* dout, const S* qkv, const S* att, int B, int T, int C, int NH,
+                        const DropoutMask* drop, int b0) {
   const int hs = C / NH;
   const S scale = S(1) / std::sqrt(S(hs));
   const std::ptrdiff_t C3 = 3 * static_cast<std::ptrdiff_t>(C);
@@ -194,9 +253,18 @@ void attention_backward(S* dqkv, const S* dout, const S* qkv, const S* att, int 
       const ConstMatMap<S> a(att + static_cast<std::ptrdiff_t>(bh) * T * T, T, T);
       const ConstStridedMap<S> dout_h(dout + static_cast<std::ptrdiff_t>(b) * T * C + static_cast<std::ptrdiff_t>(h) * hs,
                                       T, hs, Eigen::OuterStride<>(C));
-      // out = a v
+      // out = a v, or (a ⊙ mask / (1 − p)) v in train mode with dropout
       dp.noalias() = dout_h * v.transpose();
-      dv.noalias() += a.transpose() * dout_h;
+      if (drop) {
+        const std::uint64_t first = att_mask_first(b0 + b, h, T, NH);
+        dv.noalias() += dropped<S>(a, *drop, first).transpose() * dout_h;
+        const S scale = static_cast<S>(drop->scale);
+        for (int t = 0; t < T; ++t)
+          for (int j = 0; j < T; ++j)
+            dp(t, j) = drop->keep(first + static_cast<std::uint64_t>(t) * T + j) ? dp(t, j) * scale : S(0);
+      } else {
+        dv.noalias() += a.transpose() * dout_h;
+      }
       // softmax: dpre[t,j] = a[t,j] (datt[t,j] − Σ_j' a[t,j'] datt[t,j']), zero above the diagonal.
       for (int t = 0; t < T; ++t) {
         auto row = dp.row(t).array();
@@ -305,8 +373,11 @@ void crossentropy_backward(S* dlogits, const S* probs, const int* targets, doubl
   template void layernorm_backward<S>(S*, S*, const S*, const S*, const S*, const S*, const S*, int, int);      \
   template void linear_forward<S>(S*, const S*, const S*, int, int, int);                                       \
   template void linear_backward<S>(S*, S*, const S*, const S*, const S*, int, int, int);                        \
-  template void attention_forward<S>(S*, S*, const S*, int, int, int, int);                                     \
-  template void attention_backward<S>(S*, const S*, const S*, const S*, int, int, int, int);                    \
+  template void attention_forward<S>(S*, S*, const S*, int, int, int, int, const DropoutMask*, int);           \
+  template void attention_backward<S>(S*, const S*, const S*, const S*, int, int, int, int, const DropoutMask*, \
+                                      int);                                                                     \
+  template void dropout_forward<S>(S*, std::size_t, const DropoutMask&, std::uint64_t);                         \
+  template void dropout_backward<S>(S*, const S*, std::size_t, const DropoutMask&, std::uint64_t);              \
   template void gelu_forward<S>(S*, const S*, std::size_t);                                                     \
   template void gelu_backward<S>(S*, const S*, const S*, std::size_t);                                          \
   template void residual_forward<S>(S*, const S*, const S*, std::size_t);                                       \

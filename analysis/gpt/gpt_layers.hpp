@@ -12,6 +12,9 @@
 // - Small passes, and passes called inside a parallel region, run on the calling thread.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+
+#include "analysis/gpt/dropout.hpp"
 
 namespace roundlab::gpt {
 
@@ -40,10 +43,21 @@ void linear_backward(S* dinp, S* dw, const S* dout, const S* inp, const S* w, in
 // Causal multi-head self-attention on qkv (B, T, 3C) = [q | k | v], head h in columns [h·hs, (h+1)·hs) of
 // each part: att = softmax(q kᵀ / sqrt(hs)) over positions ≤ t, out (B, T, C) = att v, heads side by side.
 // att (B, NH, T, T) holds the probabilities (zero above the diagonal) for backward.
+// With `drop` (train mode), out = (att ⊙ mask / (1 − p)) v: att itself stays the undropped probabilities;
+// the mask index of att[b, h, t, j] is ((b0 + b)·NH + h)·T² + t·T + j (b0: the shard's first sequence).
 template <class S>
-void attention_forward(S* out, S* att, const S* qkv, int B, int T, int C, int NH);
+void attention_forward(S* out, S* att, const S* qkv, int B, int T, int C, int NH, const DropoutMask* drop = nullptr,
+                       int b0 = 0);
 template <class S>
-void attention_backward(S* dqkv, const S* dout, const S* qkv, const S* att, int B, int T, int C, int NH);
+void attention_backward(S* dqkv, const S* dout, const S* qkv, const S* att, int B, int T, int C, int NH,
+                        const DropoutMask* drop = nullptr, int b0 = 0);
+
+// Dropout (dropout.hpp) of n elements whose mask indices start at `base`: in place, x = keep ? x/(1 − p) : 0;
+// backward dinp += keep ? dout/(1 − p) : 0.
+template <class S>
+void dropout_forward(S* x, std::size_t n, const DropoutMask& m, std::uint64_t base);
+template <class S>
+void dropout_backward(S* dinp, const S* dout, std::size_t n, const DropoutMask& m, std::uint64_t base);
 
 // GELU, exact form x·Φ(x) = x/2·(1 + erf(x/√2)): nanoGPT's nn.GELU() default (not llm.c's tanh form).
 template <class S>

@@ -125,6 +125,7 @@ double GptModel<S>::forward(const int* inputs, const int* targets, int B, int T)
   const std::size_t BT = static_cast<std::size_t>(B) * T;
   ensure_activations(B, T);
   inputs_.assign(inputs, inputs + BT);
+  dropped_ = training_ && config_.dropout > 0;
   have_targets_ = targets != nullptr;
   if (targets) targets_.assign(targets, targets + BT);
   const int n = shards();
@@ -146,7 +147,9 @@ void GptModel<S>::forward_shard(Shard& sh) {
   const S* wpe = params_.data() + tensors_[1].offset;
   const S* lnfw = params_.data() + tensors_.back().offset;
 
+  const std::uint64_t base = static_cast<std::uint64_t>(sh.b0) * T * C;  // the shard's first mask index
   embedding_forward(sh.residual, inputs, wte, wpe, B, T, C);
+  if (dropped_) dropout_forward(sh.residual, BT * C, mask(kDropoutSiteEmbedding), base);
   for (int l = 0; l < L; ++l) {
     const LayerParams w = layer_params(params_.data(), l);
     const LayerActs<S>& a = sh.layers[l];
@@ -155,14 +158,17 @@ void GptModel<S>::forward_shard(Shard& sh) {
     // x + attn(ln_1(x))
     layernorm_forward(a.ln1, a.ln1_mean, a.ln1_rstd, res_in, w.ln1w, N, C);
     linear_forward(a.qkv, a.ln1, w.qkvw, N, C, 3 * C);
-    attention_forward(a.atty, a.att, a.qkv, B, T, C, NH);
+    const DropoutMask att_mask = mask(dropout_site_attention(l));
+    attention_forward(a.atty, a.att, a.qkv, B, T, C, NH, dropped_ ? &att_mask : nullptr, sh.b0);
     linear_forward(sh.scratch.data(), a.atty, w.attprojw, N, C, C);
+    if (dropped_) dropout_forward(sh.scratch.data(), BT * C, mask(dropout_site_attn_proj(l)), base);
     residual_forward(a.res_mid, res_in, sh.scratch.data(), BT * C);
     // x + mlp(ln_2(x))
     layernorm_forward(a.ln2, a.ln2_mean, a.ln2_rstd, a.res_mid, w.ln2w, N, C);
     linear_forward(a.fch, a.ln2, w.fcw, N, C, 4 * C);
     gelu_forward(a.fch_gelu, a.fch, BT * 4 * C);
     linear_forward(sh.scratch.data(), a.fch_gelu, w.fcprojw, N, 4 * C, C);
+    if (dropped_) dropout_forward(sh.scratch.data(), BT * C, mask(dropout_site_mlp_proj(l)), base);
     residual_forward(res_out, a.res_mid, sh.scratch.data(), BT * C);
   }
   layernorm_forward(sh.lnf, sh.lnf_mean, sh.lnf_rstd, sh.residual + L * BT * C, lnfw, N, C);
@@ -212,6 +218,15 @@ void GptModel<S>::backward_shard(Shard& sh, S* grads) {
   S* dwpe = grads + tensors_[1].offset;
   S* dlnfw = grads + tensors_.back().offset;
   auto zero = [](AlignedVector<S>& v) { std::fill(v.begin(), v.end(), S(0)); };
+  const std::uint64_t base = static_cast<std::uint64_t>(sh.b0) * T * C;
+  // The gradient reaching a dropout site's input: dres itself, or dres through the site's mask (in scratch,
+  // which only the forward uses otherwise).
+  auto through_dropout = [&](int site) -> const S* {
+    if (!dropped_) return sh.dres.data();
+    zero(sh.scratch);
+    dropout_backward(sh.scratch.data(), sh.dres.data(), BT * C, mask(site), base);
+    return sh.scratch.data();
+  };
 
   zero(sh.dlogits);
   // The shard's share of the batch mean: dloss/dlogits = (probs − onehot) / (B_·T) for every row.
@@ -229,7 +244,8 @@ void GptModel<S>::backward_shard(Shard& sh, S* grads) {
     const S* res_in = sh.residual + l * BT * C;
     // mlp branch
     zero(sh.dfch_gelu);
-    linear_backward(sh.dfch_gelu.data(), dw.fcprojw, sh.dres.data(), a.fch_gelu, w.fcprojw, N, 4 * C, C);
+    linear_backward(sh.dfch_gelu.data(), dw.fcprojw, through_dropout(dropout_site_mlp_proj(l)), a.fch_gelu, w.fcprojw,
+                    N, 4 * C, C);
     zero(sh.dfch);
     gelu_backward(sh.dfch.data(), a.fch, sh.dfch_gelu.data(), BT * 4 * C);
     zero(sh.dln);
@@ -237,14 +253,17 @@ void GptModel<S>::backward_shard(Shard& sh, S* grads) {
     layernorm_backward(sh.dres.data(), dw.ln2w, sh.dln.data(), a.res_mid, w.ln2w, a.ln2_mean, a.ln2_rstd, N, C);
     // attention branch
     zero(sh.datty);
-    linear_backward(sh.datty.data(), dw.attprojw, sh.dres.data(), a.atty, w.attprojw, N, C, C);
+    linear_backward(sh.datty.data(), dw.attprojw, through_dropout(dropout_site_attn_proj(l)), a.atty, w.attprojw, N,
+                    C, C);
     zero(sh.dqkv);
-    attention_backward(sh.dqkv.data(), sh.datty.data(), a.qkv, a.att, B, T, C, NH);
+    const DropoutMask att_mask = mask(dropout_site_attention(l));
+    attention_backward(sh.dqkv.data(), sh.datty.data(), a.qkv, a.att, B, T, C, NH, dropped_ ? &att_mask : nullptr,
+                       sh.b0);
     zero(sh.dln);
     linear_backward(sh.dln.data(), dw.qkvw, sh.dqkv.data(), a.ln1, w.qkvw, N, C, 3 * C);
     layernorm_backward(sh.dres.data(), dw.ln1w, sh.dln.data(), res_in, w.ln1w, a.ln1_mean, a.ln1_rstd, N, C);
   }
-  embedding_backward(dwte, dwpe, sh.dres.data(), inputs, B, T, C);
+  embedding_backward(dwte, dwpe, through_dropout(kDropoutSiteEmbedding), inputs, B, T, C);
 }
 
 template class GptModel<float>;

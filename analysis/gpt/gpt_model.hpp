@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/gpt/aligned_vector.hpp"
+#include "analysis/gpt/dropout.hpp"
 #include "analysis/gpt/gpt_activations.hpp"
 #include "analysis/gpt/gpt_config.hpp"
 
@@ -63,6 +64,16 @@ class GptModel {
   void init_weights(Rng& rng);
   // Same, with a fresh std::mt19937_64 seeded with `seed`.
   void init_weights(std::uint64_t seed);
+
+  // nanoGPT's model.train() / model.eval(): in train mode the forward applies dropout (config().dropout)
+  // with the masks of (seed, step) (dropout.hpp) and the backward uses the same masks; eval mode (the
+  // default) applies none. With dropout 0 both modes compute the same.
+  void train_mode(std::uint64_t seed, std::uint64_t step) {
+    training_ = true;
+    dropout_seed_ = seed;
+    dropout_step_ = step;
+  }
+  void eval_mode() { training_ = false; }
 
   // Forward over B sequences of T ≤ block_size tokens (inputs row-major B×T, ids < vocab_size). With
   // targets, returns the mean cross-entropy (and keeps what backward needs); without, returns 0 and only
@@ -120,6 +131,9 @@ class GptModel {
   std::vector<Shard> shards_;
   AlignedVector<S> logits_, probs_, losses_;
   double last_loss_ = 0;
+  bool training_ = false, dropped_ = false;  // dropped_: the last forward applied dropout
+  std::uint64_t dropout_seed_ = 0, dropout_step_ = 0;
+  DropoutMask mask(int site) const { return dropout_mask(config_.dropout, dropout_seed_, dropout_step_, site); }
 };
 
 // Normal deviates for the weight init: Box–Muller on two 53-bit uniforms from a 64-bit engine. Written

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analysis/gpt/adamw.hpp"
+#include "analysis/gpt/dropout.hpp"
 #include "analysis/gpt/gpt_model.hpp"
 #include "analysis/gpt/gpt_train.hpp"
 #include "analysis/gpt/lr_schedule.hpp"
@@ -71,6 +72,7 @@ TrainResult train_gpt_loop(const GptPreset& preset, const WeightStoreSpec& polic
     const bool evaluates = it % tc.eval_interval == 0 || it == tc.max_iters;
     std::vector<float> evaluated;  // the weights the evaluation saw, for the callback
     if (evaluates) {
+      model.eval_mode();  // train.py's estimate_loss: model.eval(), no dropout
       eval.iter = it;
       eval.train_loss = train_detail::estimate_loss(model, rng, data.train(), B, T, tc.eval_iters, ex, ey);
       eval.val_loss = train_detail::estimate_loss(model, rng, data.val(), B, T, tc.eval_iters, ex, ey);
@@ -81,6 +83,7 @@ TrainResult train_gpt_loop(const GptPreset& preset, const WeightStoreSpec& polic
     IterPoint point;
     point.iter = it;
     point.lr = lr;
+    model.train_mode(dropout_seed(seed), static_cast<std::uint64_t>(it));
     point.loss = model.forward(x.data(), y.data(), B, T);
     sample_batch(rng, data.train(), B, T, x.data(), y.data());  // the model kept its own copy of the batch
     model.zero_grad();

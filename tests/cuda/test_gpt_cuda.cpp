@@ -58,14 +58,19 @@ CharDataset small_text() {
 
 }  // namespace
 
-TEST(GptCuda, ForwardAndBackwardAgreeWithCpuOnOneBatch) {
-  SKIP_WITHOUT_GPU();
-  const GptConfig c = small_config();
+// Without dropout, and with dropout in train mode (both paths draw the masks of dropout.hpp).
+void check_one_batch(double dropout) {
+  GptConfig c = small_config();
+  c.dropout = dropout;
   GptModel<float> cpu(c);
   GptCudaModel gpu(c);
   std::mt19937_64 r1(7), r2(7);
   cpu.init_weights(r1);
   gpu.init_weights(r2);
+  if (dropout > 0) {
+    cpu.train_mode(5, 2);
+    gpu.train_mode(5, 2);
+  }
   const int B = 3, T = c.block_size;
   std::vector<int> x(B * T), y(B * T);
   std::mt19937_64 rng(11);
@@ -84,8 +89,18 @@ TEST(GptCuda, ForwardAndBackwardAgreeWithCpuOnOneBatch) {
   gpu.backward();
   for (const ParamTensor& t : cpu.tensors()) {
     const double e = relative_error(gpu.grads().data() + t.offset, cpu.grads().data() + t.offset, t.size());
-    EXPECT_LT(e, 1e-4) << t.name;
+    EXPECT_LT(e, 1e-4) << t.name << " (dropout " << dropout << ")";
   }
+}
+
+TEST(GptCuda, ForwardAndBackwardAgreeWithCpuOnOneBatch) {
+  SKIP_WITHOUT_GPU();
+  check_one_batch(0.0);
+}
+
+TEST(GptCuda, ForwardAndBackwardWithDropoutAgreeWithCpu) {
+  SKIP_WITHOUT_GPU();
+  check_one_batch(0.2);
 }
 
 TEST(GptCuda, TrainingCurveMatchesCpuAndRepeatsExactly) {

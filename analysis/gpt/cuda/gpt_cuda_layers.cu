@@ -197,6 +197,18 @@ __global__ void causal_softmax_backward_kernel(float* datt, const float* att, in
   for (int j = lane(); j < T; j += 32) d[j] = j <= t ? a[j] * (d[j] - s) : 0.0f;
 }
 
+// ---- dropout (the mask regenerated per element from the counter-based stream) ---------------------------
+__global__ void dropout_forward_kernel(float* out, const float* in, std::size_t n, DropoutMask m, std::uint64_t base) {
+  const std::size_t i = thread_index();
+  if (i < n) out[i] = m.keep(base + i) ? in[i] * static_cast<float>(m.scale) : 0.0f;
+}
+
+__global__ void dropout_backward_kernel(float* dinp, const float* dout, std::size_t n, DropoutMask m,
+                                        std::uint64_t base) {
+  const std::size_t i = thread_index();
+  if (i < n && m.keep(base + i)) dinp[i] += dout[i] * static_cast<float>(m.scale);
+}
+
 // ---- pointwise -----------------------------------------------------------------------------------------
 __global__ void gelu_forward_kernel(float* out, const float* inp, std::size_t n) {
   const std::size_t i = thread_index();
@@ -312,7 +324,7 @@ void linear_backward(const CudaContext& cx, float* dinp, float* dw, const float*
 // Per (b, h), row-major: scores (T × T) = q kᵀ, att = causal softmax(scale · scores), y (T × hs) = att v.
 // Column-major: scoresᵀ = op_T(k as hs × T) · (q as hs × T); yᵀ (hs × T) = (v as hs × T) · (att as T × T)ᵀ-view.
 void attention_forward(const CudaContext& cx, const AttentionScratch& s, float* out, float* att, const float* qkv,
-                       int B, int T, int C, int NH) {
+                       int B, int T, int C, int NH, const DropoutMask* drop) {
   const int hs = C / NH, batch = B * NH;
   const std::size_t n = static_cast<std::size_t>(B) * T * C;
   const long long th = static_cast<long long>(T) * hs, tt = static_cast<long long>(T) * T;
@@ -323,7 +335,12 @@ void attention_forward(const CudaContext& cx, const AttentionScratch& s, float* 
   causal_softmax_kernel<<<warp_blocks_for(static_cast<std::size_t>(batch) * T), kThreads, 0, cx.stream>>>(
       att, batch * T, T, 1.0f / std::sqrt(static_cast<float>(hs)));
   check_launch("attention_forward (softmax)");
-  sgemm_batched(cx, CUBLAS_OP_N, CUBLAS_OP_N, hs, T, T, 1.0f, s.v, hs, th, att, T, tt, 0.0f, s.y, hs, th, batch,
+  const float* weights = att;  // the probabilities v is weighted with
+  if (drop) {
+    dropout_forward(cx, s.att_drop, att, static_cast<std::size_t>(batch) * tt, *drop, 0);
+    weights = s.att_drop;
+  }
+  sgemm_batched(cx, CUBLAS_OP_N, CUBLAS_OP_N, hs, T, T, 1.0f, s.v, hs, th, weights, T, tt, 0.0f, s.y, hs, th, batch,
                 "attention_forward (att v)");
   merge_heads_kernel<<<blocks_for(n), kThreads, 0, cx.stream>>>(out, s.y, B, T, C, NH);
   check_launch("attention_forward (merge heads)");
@@ -333,7 +350,7 @@ void attention_forward(const CudaContext& cx, const AttentionScratch& s, float* 
 // dk = scale · dscoresᵀ q. q, k, v are split again from qkv; the scratch buffers are reused for the
 // gradients once read (dy and dq in y's, dv in v's, dk in k's).
 void attention_backward(const CudaContext& cx, const AttentionScratch& s, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, int B, int T, int C, int NH) {
+                        const float* qkv, const float* att, int B, int T, int C, int NH, const DropoutMask* drop) {
   const int hs = C / NH, batch = B * NH;
   const std::size_t n = static_cast<std::size_t>(B) * T * C;
   const long long th = static_cast<long long>(T) * hs, tt = static_cast<long long>(T) * T;
@@ -345,9 +362,16 @@ void attention_backward(const CudaContext& cx, const AttentionScratch& s, float*
   check_launch("attention_backward (split dout)");
   sgemm_batched(cx, CUBLAS_OP_T, CUBLAS_OP_N, T, T, hs, 1.0f, s.v, hs, th, dy, hs, th, 0.0f, s.datt, T, tt, batch,
                 "attention_backward (dy vᵀ)");
-  // dv overwrites v (no longer needed): dvᵀ (hs × T) = (dy as hs × T) · op_T(att as T × T).
-  sgemm_batched(cx, CUBLAS_OP_N, CUBLAS_OP_T, hs, T, T, 1.0f, dy, hs, th, att, T, tt, 0.0f, s.v, hs, th, batch,
+  // dv overwrites v (no longer needed): dvᵀ (hs × T) = (dy as hs × T) · op_T(weights as T × T), with the
+  // weights the forward used (the dropped-out probabilities in train mode); the mask then gates datt.
+  const float* weights = att;
+  if (drop) {
+    dropout_forward(cx, s.att_drop, att, static_cast<std::size_t>(batch) * tt, *drop, 0);
+    weights = s.att_drop;
+  }
+  sgemm_batched(cx, CUBLAS_OP_N, CUBLAS_OP_T, hs, T, T, 1.0f, dy, hs, th, weights, T, tt, 0.0f, s.v, hs, th, batch,
                 "attention_backward (attᵀ dy)");
+  if (drop) dropout_forward(cx, s.datt, s.datt, static_cast<std::size_t>(batch) * tt, *drop, 0);
   causal_softmax_backward_kernel<<<warp_blocks_for(static_cast<std::size_t>(batch) * T), kThreads, 0, cx.stream>>>(
       s.datt, att, batch * T, T);
   check_launch("attention_backward (softmax)");
@@ -359,6 +383,18 @@ void attention_backward(const CudaContext& cx, const AttentionScratch& s, float*
                 "attention_backward (dscoresᵀ q)");
   merge_heads_grad_kernel<<<blocks_for(n), kThreads, 0, cx.stream>>>(dqkv, dq, s.k, s.v, B, T, C, NH);
   check_launch("attention_backward (merge heads)");
+}
+
+void dropout_forward(const CudaContext& cx, float* out, const float* in, std::size_t n, const DropoutMask& m,
+                     std::uint64_t base) {
+  dropout_forward_kernel<<<blocks_for(n), kThreads, 0, cx.stream>>>(out, in, n, m, base);
+  check_launch("dropout_forward");
+}
+
+void dropout_backward(const CudaContext& cx, float* dinp, const float* dout, std::size_t n, const DropoutMask& m,
+                      std::uint64_t base) {
+  dropout_backward_kernel<<<blocks_for(n), kThreads, 0, cx.stream>>>(dinp, dout, n, m, base);
+  check_launch("dropout_backward");
 }
 
 void gelu_forward(const CudaContext& cx, float* out, const float* inp, std::size_t n) {

@@ -9,6 +9,9 @@
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <cstdint>
+
+#include "analysis/gpt/dropout.hpp"
 
 namespace roundlab::gpt::cuda {
 
@@ -35,16 +38,24 @@ void linear_forward(const CudaContext& cx, float* out, const float* inp, const f
 void linear_backward(const CudaContext& cx, float* dinp, float* dw, const float* dout, const float* inp,
                      const float* w, int N, int C, int OC);
 
-// Scratch for the attention passes: q, k, v, y (and their gradients) as (B, NH, T, hs), and one (B, NH, T, T)
-// buffer of score gradients.
+// Scratch for the attention passes: q, k, v, y (and their gradients) as (B, NH, T, hs), and two (B, NH, T, T)
+// buffers: score gradients, and the dropped-out probabilities in train mode.
 struct AttentionScratch {
   float *q = nullptr, *k = nullptr, *v = nullptr, *y = nullptr;  // BT·C each
-  float *datt = nullptr;                                          // B·NH·T·T
+  float *datt = nullptr, *att_drop = nullptr;                     // B·NH·T·T each
 };
+// With `drop`: out = (att ⊙ mask / (1 − p)) v, mask index of att[b, h, t, j] = ((b·NH + h)·T + t)·T + j.
 void attention_forward(const CudaContext& cx, const AttentionScratch& s, float* out, float* att, const float* qkv,
-                       int B, int T, int C, int NH);
+                       int B, int T, int C, int NH, const DropoutMask* drop);
 void attention_backward(const CudaContext& cx, const AttentionScratch& s, float* dqkv, const float* dout,
-                        const float* qkv, const float* att, int B, int T, int C, int NH);
+                        const float* qkv, const float* att, int B, int T, int C, int NH, const DropoutMask* drop);
+
+// Dropout (../dropout.hpp) of n elements with mask indices base.. : out = keep ? in/(1 − p) : 0 (out may be
+// in); backward dinp += keep ? dout/(1 − p) : 0.
+void dropout_forward(const CudaContext& cx, float* out, const float* in, std::size_t n, const DropoutMask& m,
+                     std::uint64_t base);
+void dropout_backward(const CudaContext& cx, float* dinp, const float* dout, std::size_t n, const DropoutMask& m,
+                      std::uint64_t base);
 
 void gelu_forward(const CudaContext& cx, float* out, const float* inp, std::size_t n);
 void gelu_backward(const CudaContext& cx, float* dinp, const float* inp, const float* dout, std::size_t n);

@@ -111,7 +111,7 @@ void GptCudaModel::ensure_activations(int B, int T) {
   const std::size_t per_layer = layer_acts_size(BT, C, NHTT);
   const std::size_t forward_size = (L + 1) * BT * C + L * per_layer + BT * C + 2 * BT + 2 * BT * V + BT;
   const std::size_t backward_size = 4 * BT * C + BT * 3 * C + 2 * BT * 4 * C + BT * V;
-  const std::size_t attention_size = 4 * BT * C + NHTT;
+  const std::size_t attention_size = 4 * BT * C + 2 * NHTT;
   d.acts = device_alloc<float>(forward_size + backward_size + attention_size, "activations");
   d.inputs = device_alloc<int>(BT, "inputs");
   d.targets = device_alloc<int>(BT, "targets");
@@ -143,6 +143,7 @@ void GptCudaModel::ensure_activations(int B, int T) {
   d.att.v = take(BT * C);
   d.att.y = take(BT * C);
   d.att.datt = take(NHTT);
+  d.att.att_drop = take(NHTT);
   d.B = B;
   d.T = T;
 }
@@ -158,6 +159,8 @@ double GptCudaModel::forward(const int* inputs, const int* targets, int B, int T
   if (!params_on_device_) upload_params();
   check_cuda(cudaMemcpyAsync(d.inputs, inputs, BT * sizeof(int), cudaMemcpyHostToDevice, cx.stream), "upload inputs");
   have_targets_ = targets != nullptr;
+  dropped_ = training_ && c.dropout > 0;
+  auto mask = [&](int site) { return dropout_mask(c.dropout, dropout_seed_, dropout_step_, site); };
   if (targets)
     check_cuda(cudaMemcpyAsync(d.targets, targets, BT * sizeof(int), cudaMemcpyHostToDevice, cx.stream),
                "upload targets");
@@ -167,6 +170,7 @@ double GptCudaModel::forward(const int* inputs, const int* targets, int B, int T
   const float* lnfw = d.params + ts.back().offset;
 
   cuda::embedding_forward(cx, d.residual, d.inputs, wte, wpe, B, T, C);
+  if (dropped_) cuda::dropout_forward(cx, d.residual, d.residual, BT * C, mask(kDropoutSiteEmbedding), 0);
   for (int l = 0; l < L; ++l) {
     const LayerParams w = layer_params(ts, d.params, l);
     const LayerActs<float>& a = d.layers[l];
@@ -174,13 +178,16 @@ double GptCudaModel::forward(const int* inputs, const int* targets, int B, int T
     float* res_out = d.residual + (l + 1) * BT * C;
     cuda::layernorm_forward(cx, a.ln1, a.ln1_mean, a.ln1_rstd, res_in, w.ln1w, N, C);
     cuda::linear_forward(cx, a.qkv, a.ln1, w.qkvw, N, C, 3 * C);
-    cuda::attention_forward(cx, d.att, a.atty, a.att, a.qkv, B, T, C, NH);
+    const DropoutMask att_mask = mask(dropout_site_attention(l));
+    cuda::attention_forward(cx, d.att, a.atty, a.att, a.qkv, B, T, C, NH, dropped_ ? &att_mask : nullptr);
     cuda::linear_forward(cx, d.scratch, a.atty, w.attprojw, N, C, C);
+    if (dropped_) cuda::dropout_forward(cx, d.scratch, d.scratch, BT * C, mask(dropout_site_attn_proj(l)), 0);
     cuda::residual_forward(cx, a.res_mid, res_in, d.scratch, BT * C);
     cuda::layernorm_forward(cx, a.ln2, a.ln2_mean, a.ln2_rstd, a.res_mid, w.ln2w, N, C);
     cuda::linear_forward(cx, a.fch, a.ln2, w.fcw, N, C, 4 * C);
     cuda::gelu_forward(cx, a.fch_gelu, a.fch, BT * 4 * C);
     cuda::linear_forward(cx, d.scratch, a.fch_gelu, w.fcprojw, N, 4 * C, C);
+    if (dropped_) cuda::dropout_forward(cx, d.scratch, d.scratch, BT * C, mask(dropout_site_mlp_proj(l)), 0);
     cuda::residual_forward(cx, res_out, a.res_mid, d.scratch, BT * C);
   }
   cuda::layernorm_forward(cx, d.lnf, d.lnf_mean, d.lnf_rstd, d.residual + L * BT * C, lnfw, N, C);
@@ -221,6 +228,14 @@ void GptCudaModel::backward() {
   auto zero = [&](float* p, std::size_t n) {
     check_cuda(cudaMemsetAsync(p, 0, n * sizeof(float), cx.stream), "zero a gradient buffer");
   };
+  auto mask = [&](int site) { return dropout_mask(c.dropout, dropout_seed_, dropout_step_, site); };
+  // The gradient reaching a dropout site's input: dres, or dres through the site's mask (in scratch).
+  auto through_dropout = [&](int site) -> const float* {
+    if (!dropped_) return d.dres;
+    zero(d.scratch, BT * C);
+    cuda::dropout_backward(cx, d.scratch, d.dres, BT * C, mask(site), 0);
+    return d.scratch;
+  };
 
   zero(d.dlogits, BT * V);
   cuda::crossentropy_backward(cx, d.dlogits, d.probs, d.targets, 1.0, N, V);
@@ -234,21 +249,24 @@ void GptCudaModel::backward() {
     const LayerActs<float>& a = d.layers[l];
     const float* res_in = d.residual + l * BT * C;
     zero(d.dfch_gelu, BT * 4 * C);
-    cuda::linear_backward(cx, d.dfch_gelu, dw.fcprojw, d.dres, a.fch_gelu, w.fcprojw, N, 4 * C, C);
+    cuda::linear_backward(cx, d.dfch_gelu, dw.fcprojw, through_dropout(dropout_site_mlp_proj(l)), a.fch_gelu,
+                          w.fcprojw, N, 4 * C, C);
     zero(d.dfch, BT * 4 * C);
     cuda::gelu_backward(cx, d.dfch, a.fch, d.dfch_gelu, BT * 4 * C);
     zero(d.dln, BT * C);
     cuda::linear_backward(cx, d.dln, dw.fcw, d.dfch, a.ln2, w.fcw, N, C, 4 * C);
     cuda::layernorm_backward(cx, d.dres, dw.ln2w, d.dln, a.res_mid, w.ln2w, a.ln2_mean, a.ln2_rstd, N, C);
     zero(d.datty, BT * C);
-    cuda::linear_backward(cx, d.datty, dw.attprojw, d.dres, a.atty, w.attprojw, N, C, C);
+    cuda::linear_backward(cx, d.datty, dw.attprojw, through_dropout(dropout_site_attn_proj(l)), a.atty, w.attprojw, N,
+                          C, C);
     zero(d.dqkv, BT * 3 * C);
-    cuda::attention_backward(cx, d.att, d.dqkv, d.datty, a.qkv, a.att, B, T, C, NH);
+    const DropoutMask att_mask = mask(dropout_site_attention(l));
+    cuda::attention_backward(cx, d.att, d.dqkv, d.datty, a.qkv, a.att, B, T, C, NH, dropped_ ? &att_mask : nullptr);
     zero(d.dln, BT * C);
     cuda::linear_backward(cx, d.dln, dw.qkvw, d.dqkv, a.ln1, w.qkvw, N, C, 3 * C);
     cuda::layernorm_backward(cx, d.dres, dw.ln1w, d.dln, res_in, w.ln1w, a.ln1_mean, a.ln1_rstd, N, C);
   }
-  cuda::embedding_backward(cx, dwte, dwpe, d.dres, d.inputs, B, T, C, V);
+  cuda::embedding_backward(cx, dwte, dwpe, through_dropout(kDropoutSiteEmbedding), d.inputs, B, T, C, V);
   const std::span<float> g = host_.grads();
   check_cuda(cudaMemcpyAsync(g.data(), d.grads, g.size() * sizeof(float), cudaMemcpyDeviceToHost, cx.stream),
              "download gradients");

@@ -37,6 +37,14 @@ class GptCudaModel {
     params_on_device_ = false;
   }
 
+  // As GptModel: dropout (config().dropout) in train mode with the same masks as the CPU model.
+  void train_mode(std::uint64_t seed, std::uint64_t step) {
+    training_ = true;
+    dropout_seed_ = seed;
+    dropout_step_ = step;
+  }
+  void eval_mode() { training_ = false; }
+
   // As GptModel: the mean cross-entropy with targets (summed on the host in double, row order), else 0.
   double forward(const int* inputs, const int* targets, int B, int T);
   void zero_grad();  // host and device gradients
@@ -53,6 +61,8 @@ class GptCudaModel {
   std::unique_ptr<Device> dev_;
   bool params_on_device_ = false;
   bool have_targets_ = false;
+  bool training_ = false, dropped_ = false;  // dropped_: the last forward applied dropout
+  std::uint64_t dropout_seed_ = 0, dropout_step_ = 0;
 };
 
 }  // namespace roundlab::gpt
