@@ -205,6 +205,54 @@ void write_run(const RunOutput& r, const std::string& label, const GptPreset& pr
   f << "],\n \"median_ms_per_iter\": " << num(median_ms(r.result)) << ", \"seconds\": " << num(r.result.seconds) << "}\n";
 }
 
+// Seed bands: per label and evaluation, the mean, sample standard deviation, min and max over the seeds
+// (runs of one label share their evaluation iterations).
+struct Band {
+  std::string label;
+  int iter = 0, seeds = 0;
+  double train_mean = 0, train_min = 0, train_max = 0, val_mean = 0, val_sd = 0, val_min = 0, val_max = 0;
+};
+
+std::vector<Band> seed_bands(const std::vector<RunOutput>& runs) {
+  std::vector<std::string> labels;
+  for (const RunOutput& r : runs)
+    if (std::find(labels.begin(), labels.end(), r.label) == labels.end()) labels.push_back(r.label);
+  std::vector<Band> out;
+  for (const std::string& label : labels) {
+    std::vector<const RunOutput*> mine;
+    for (const RunOutput& r : runs)
+      if (r.label == label) mine.push_back(&r);
+    for (std::size_t e = 0; e < mine.front()->result.evals.size(); ++e) {
+      Band b;
+      b.label = label;
+      b.iter = mine.front()->result.evals[e].iter;
+      std::vector<double> tr, va;
+      for (const RunOutput* r : mine) {
+        if (e >= r->result.evals.size()) continue;
+        tr.push_back(r->result.evals[e].train_loss);
+        va.push_back(r->result.evals[e].val_loss);
+      }
+      b.seeds = static_cast<int>(va.size());
+      auto mean = [](const std::vector<double>& v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s / static_cast<double>(v.size());
+      };
+      b.train_mean = mean(tr);
+      b.val_mean = mean(va);
+      double ss = 0;
+      for (double x : va) ss += (x - b.val_mean) * (x - b.val_mean);
+      b.val_sd = va.size() > 1 ? std::sqrt(ss / static_cast<double>(va.size() - 1)) : 0.0;
+      b.train_min = *std::min_element(tr.begin(), tr.end());
+      b.train_max = *std::max_element(tr.begin(), tr.end());
+      b.val_min = *std::min_element(va.begin(), va.end());
+      b.val_max = *std::max_element(va.begin(), va.end());
+      out.push_back(b);
+    }
+  }
+  return out;
+}
+
 WeightStoreSpec policy_from(const Options& o) {
   const std::string kind = o.get("weights").value_or("fp32");
   if (kind != "round-each-step") {
@@ -274,6 +322,20 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
         << std::setprecision(4) << last.train_loss << std::setw(10) << last.val_loss << std::setw(12) << std::setprecision(1)
         << median_ms(r.result) << std::defaultfloat << "\n";
   }
+  const std::vector<Band> bands = seed_bands(runs);
+  const bool several_seeds = std::any_of(bands.begin(), bands.end(), [](const Band& b) { return b.seeds > 1; });
+  if (several_seeds) {
+    out << "\nover the seeds, at the last evaluation:\n" << std::left << std::setw(44) << "run" << std::right
+        << std::setw(6) << "seeds" << std::setw(12) << "val mean" << std::setw(10) << "val sd" << std::setw(10) << "min"
+        << std::setw(10) << "max" << "\n";
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+      if (i + 1 < bands.size() && bands[i + 1].label == bands[i].label) continue;  // the label's last evaluation
+      const Band& b = bands[i];
+      out << std::left << std::setw(44) << b.label << std::right << std::setw(6) << b.seeds << std::fixed
+          << std::setprecision(4) << std::setw(12) << b.val_mean << std::setw(10) << b.val_sd << std::setw(10)
+          << b.val_min << std::setw(10) << b.val_max << std::defaultfloat << "\n";
+    }
+  }
   if (auto dir = o.get("out")) {
     std::error_code ec;
     std::filesystem::create_directories(*dir, ec);
@@ -289,7 +351,14 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
       summary << file_label << "," << json_string(r.policy.describe()) << "," << r.seed << "," << last.iter << ","
               << num(last.train_loss) << "," << num(last.val_loss) << "," << num(median_ms(r.result)) << "\n";
     }
-    out << "wrote " << runs.size() << " run(s) to " << *dir << " (summary.csv, *_iters.csv, *_evals.csv, *_tensors.csv, *.json)\n";
+    std::ofstream band_file(std::filesystem::path(*dir) / "bands.csv");
+    band_file << "label,iter,seeds,train_mean,train_min,train_max,val_mean,val_sd,val_min,val_max\n";
+    for (const Band& b : bands)
+      band_file << b.label << "," << b.iter << "," << b.seeds << "," << num(b.train_mean) << "," << num(b.train_min) << ","
+                << num(b.train_max) << "," << num(b.val_mean) << "," << num(b.val_sd) << "," << num(b.val_min) << ","
+                << num(b.val_max) << "\n";
+    out << "wrote " << runs.size() << " run(s) to " << *dir
+        << " (summary.csv, bands.csv, *_iters.csv, *_evals.csv, *_tensors.csv, *.json)\n";
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -67,6 +68,39 @@ TEST(TrainGptCli, Figure3SweepRunsSevenVariants) {
   ASSERT_EQ(summary.size(), 8u);
   for (const char* label : {"fp16-rne", "b8p4-rne", "b8p4-src3", "b8p4-srf3", "b8p4-srff3", "fp32", "bf16-sr"})
     EXPECT_TRUE(contains(slurp(out / "summary.csv"), std::string("\n") + label + ",")) << label;
+}
+
+// Two seeds: bands.csv holds, per variant and evaluation, the mean, sd, min and max over the seeds; at the
+// last evaluation they must be those of the two runs' final val losses in summary.csv.
+TEST(TrainGptCli, SweepOverSeedsWritesSeedBands) {
+  Scratch s;
+  const auto out = s.dir / "bands";
+  const CliRun r = run({"--preset", "tiny", "--iters", "3", "--data", s.data.string(), "--sweep", "figure3", "--seeds", "2",
+                        "--out", out.string()});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "over the seeds")) << r.out;
+  auto fields = [](const std::string& line) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    return f;
+  };
+  std::vector<double> vals;  // b8p4-src3's final val losses, from summary.csv (label,weights,seed,iter,train,val,ms)
+  for (const std::string& line : lines(slurp(out / "summary.csv")))
+    if (line.rfind("b8p4-src3,", 0) == 0) vals.push_back(std::stod(fields(line)[5]));
+  ASSERT_EQ(vals.size(), 2u);
+  bool found = false;
+  for (const std::string& line : lines(slurp(out / "bands.csv"))) {
+    const auto f = fields(line);
+    if (f.size() != 10 || f[0] != "b8p4-src3" || f[1] != "3") continue;
+    found = true;
+    EXPECT_EQ(f[2], "2");
+    EXPECT_NEAR(std::stod(f[6]), (vals[0] + vals[1]) / 2, 1e-6);
+    EXPECT_NEAR(std::stod(f[7]), std::fabs(vals[0] - vals[1]) / std::sqrt(2.0), 1e-6);
+    EXPECT_NEAR(std::stod(f[8]), std::min(vals[0], vals[1]), 1e-6);
+    EXPECT_NEAR(std::stod(f[9]), std::max(vals[0], vals[1]), 1e-6);
+  }
+  EXPECT_TRUE(found) << slurp(out / "bands.csv");
 }
 
 TEST(TrainGptCli, BadInputIsNamed) {
