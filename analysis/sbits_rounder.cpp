@@ -79,8 +79,8 @@ SbitsRounder::SbitsRounder(const SbitsRounding& spec) : spec_(spec) {
 
 std::uint64_t SbitsRounder::random_top(std::uint64_t index) {
   const int n = rounding_.random_bits;
-  // 16 or 32 slots per block: a shift instead of a 64-bit division on every draw.
-  const int log2_per = device::random_slots_per_block(n) == 32 ? 5 : 4;
+  // 8, 16 or 32 slots per block: a shift instead of a 64-bit division on every draw.
+  const int log2_per = std::countr_zero(static_cast<unsigned>(device::random_slots_per_block(n)));
   const std::uint64_t block = index >> log2_per;
   if (block != cached_block_) {
     block_ = device::philox_at(spec_.stream, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32));

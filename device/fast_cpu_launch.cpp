@@ -226,10 +226,10 @@ struct Binary64Tag {
 };
 
 // Where an element's random word comes from: none; an explicit (low, high) pair per element; or the
-// Philox stream's slots (device/philox.hpp): Slot4 / Slot8 hold the whole word (N ≤ 8), Slot8Lazy its
-// top byte only (N > 8): the element is rounded at both ends of the word's range and marked where
-// they differ, for the launcher to finish with the low part.
-enum class RKind { None, Pair, Slot4, Slot8, Slot8Lazy };
+// Philox stream's slots (device/philox.hpp): Slot4 / Slot8 / Slot16 hold the whole word (N ≤ 16),
+// Slot16Lazy its top 16 bits only (N > 16): the element is rounded at both ends of the word's range and
+// marked where they differ, for the launcher to finish with the low part.
+enum class RKind { None, Pair, Slot4, Slot8, Slot16, Slot16Lazy };
 
 // Output of a chunk: Out = u8 / u16 / u32 writes the codes straight into the output array; WithFlags
 // writes 32-bit codes into a chunk buffer plus the no-encoding flags (store_codes then narrows them).
@@ -237,20 +237,22 @@ struct WithFlags {};
 
 // The random words of one chunk. words: Pair: (low, high) per element. slots: one byte per slot from
 // the one holding the chunk's first element, which is slot number `off` (Slot8: the Philox blocks'
-// bytes themselves; Slot4: unpack_nibbles' bytes). tie: Slot8Lazy marks.
+// bytes themselves; Slot4: unpack_nibbles' bytes); slots16: Slot16 and Slot16Lazy, the blocks read as
+// 16-bit words. tie: Slot16Lazy marks.
 struct ChunkRandom {
   const u32* words = nullptr;
   const u8* slots = nullptr;
+  const u16* slots16 = nullptr;
   std::size_t off = 0;
   u32 top_mask = 0;  // low t bits of a slot
-  // Slot8Lazy: the word's bounds are (top << sh_a) >> sh_b high half and (top << sh_lo) & lo_keep low half,
+  // Slot16Lazy: the word's bounds are (top << sh_a) >> sh_b high half and (top << sh_lo) & lo_keep low half,
   // OR-ed with the all-ones low part (ones_lo, ones_hi) for the upper bound; 32-bit lanes only.
   int sh_lo = 0, sh_a = 0, sh_b = 0;
   u32 lo_keep = 0, ones_lo = 0, ones_hi = 0;
   u8* tie = nullptr;
 };
 
-// Bounds of an N-bit word with an 8-bit top part in 32-bit halves (N > 8, low_bits = N − 8 in 1..56).
+// Bounds of an N-bit word with a 16-bit top part in 32-bit halves (N > 16, low_bits = N − 16 in 1..48).
 void set_lazy_shifts(ChunkRandom& rc, int low_bits) {
   const u64 ones = low_mask(low_bits);
   rc.ones_lo = static_cast<u32>(ones);
@@ -280,6 +282,7 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
   const FastPlan p = plan;  // a local copy: the constants cannot alias the outputs
   const u32* __restrict r = rc.words;
   const u8* __restrict slots = rc.slots + rc.off;
+  const u16* __restrict slots16 = rc.slots16 + rc.off;
   u8* __restrict tie = rc.tie;
   const u32 top_mask = rc.top_mask;
   const int sh_lo = rc.sh_lo, sh_a = rc.sh_a, sh_b = rc.sh_b;
@@ -292,9 +295,10 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
       hi = r[2 * i + 1];
     }
     if constexpr (RK == RKind::Slot4 || RK == RKind::Slot8) lo = static_cast<u32>(slots[i]) & top_mask;
+    if constexpr (RK == RKind::Slot16) lo = static_cast<u32>(slots16[i]) & top_mask;
     u8 ne = 0;
-    if constexpr (RK == RKind::Slot8Lazy) {
-      const u32 top = slots[i];
+    if constexpr (RK == RKind::Slot16Lazy) {
+      const u32 top = slots16[i];
       const u32 lo0 = (top << sh_lo) & lo_keep, hi0 = (top << sh_a) >> sh_b;
       out[i] = static_cast<Code>(
           fast_round_word<typename T::S, K, kSel, true>(p, x, lo0, hi0, ne, lo0 | ones_lo, hi0 | ones_hi, &tie[i]));
@@ -424,7 +428,8 @@ ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
         switch (rk) {
           case RKind::Slot4: return pick_sel<Isa, T, FastKernel::FewBitNarrow, RKind::Slot4>(sel, bytes, flags);
           case RKind::Slot8: return pick_sel<Isa, T, FastKernel::FewBitNarrow, RKind::Slot8>(sel, bytes, flags);
-          case RKind::Slot8Lazy: return pick_out<Isa, T, FastKernel::FewBitNarrow, RKind::Slot8Lazy>(bytes, flags);
+          case RKind::Slot16: return pick_out<Isa, T, FastKernel::FewBitNarrow, RKind::Slot16>(bytes, flags);
+          case RKind::Slot16Lazy: return pick_out<Isa, T, FastKernel::FewBitNarrow, RKind::Slot16Lazy>(bytes, flags);
           default: return pick_out<Isa, T, FastKernel::FewBitNarrow, RKind::Pair>(bytes, flags);
         }
       }
@@ -433,11 +438,12 @@ ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
       switch (rk) {
         case RKind::Slot4: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Slot4>(bytes, flags);
         case RKind::Slot8: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Slot8>(bytes, flags);
-        case RKind::Slot8Lazy: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Slot8Lazy>(bytes, flags);
+        case RKind::Slot16: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Slot16>(bytes, flags);
+        case RKind::Slot16Lazy: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Slot16Lazy>(bytes, flags);
         default: return pick_out<Isa, T, FastKernel::FewBitWide, RKind::Pair>(bytes, flags);
       }
     case FastKernel::ExactSR:
-      return rk == RKind::Slot8Lazy ? pick_sel<Isa, T, FastKernel::ExactSR, RKind::Slot8Lazy>(sel, bytes, flags)
+      return rk == RKind::Slot16Lazy ? pick_sel<Isa, T, FastKernel::ExactSR, RKind::Slot16Lazy>(sel, bytes, flags)
                                     : pick_sel<Isa, T, FastKernel::ExactSR, RKind::Pair>(sel, bytes, flags);
     case FastKernel::None: break;
   }
@@ -568,7 +574,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   const bool explicit_r = use_random && random.explicit_r != nullptr;
   RKind rk = RKind::None;
   if (explicit_r) rk = RKind::Pair;  // used unmasked, as round_element does
-  else if (use_random) rk = nbits <= 4 ? RKind::Slot4 : nbits <= 8 ? RKind::Slot8 : RKind::Slot8Lazy;
+  else if (use_random)
+    rk = nbits <= 4 ? RKind::Slot4 : nbits <= 8 ? RKind::Slot8 : nbits <= 16 ? RKind::Slot16 : RKind::Slot16Lazy;
   const int cb = code_bytes(f);
   const bool flags = no_encoding != nullptr;
   const ChunkFn chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags);
@@ -615,25 +622,26 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
           rc.slots = sbuf;
         } else {
           rc.slots = reinterpret_cast<const u8*>(rbuf);
+          rc.slots16 = reinterpret_cast<const u16*>(rbuf);  // little-endian: slot k = bytes 2k, 2k + 1
         }
         rc.top_mask = static_cast<u32>(low_mask(random_top_bits(nbits)));
-        if (rk == RKind::Slot8Lazy) set_lazy_shifts(rc, nbits - random_top_bits(nbits));
+        if (rk == RKind::Slot16Lazy) set_lazy_shifts(rc, nbits - random_top_bits(nbits));
       }
       void* dst = flags ? static_cast<void*>(codes) : static_cast<void*>(out_bytes + lo * cb);
       chunk(plan, in_bytes + lo * sb, dst, flags ? no_encoding + lo : nullptr, rc, len);
-      if (rk == RKind::Slot8Lazy) {
-        // Ties of the top byte (about one element in 256): the whole word decides. Their low parts
+      if (rk == RKind::Slot16Lazy) {
+        // Ties of the top part (about one element in 2^16): the whole word decides. Their low parts
         // are drawn together (one vectorized pass), then each is rounded with its whole word.
         if (len % 64 != 0) std::memset(tie + len, 0, 64 - len % 64);  // kChunk is a multiple of 64
         const std::size_t m = scan_ties(tie, len, tie_idx);
         low_parts(keys, random.first_index + lo, tie_idx, m, tie_low);
-        const u64 low_keep = low_mask(nbits - 8);
+        const u64 low_keep = low_mask(nbits - 16);
         for (std::size_t j = 0; j < m; ++j) {
           const std::size_t i = tie_idx[j];
           std::uint64_t bits = 0;
           std::memcpy(&bits, in_bytes + (lo + i) * sb, static_cast<std::size_t>(sb));
-          const std::uint64_t top = reinterpret_cast<const u8*>(rbuf)[rc.off + i];  // Slot8: the bytes
-          const DeviceResult res = fast_round_element(plan, bits, (top << (nbits - 8)) | (tie_low[j] & low_keep));
+          const std::uint64_t top = rc.slots16[rc.off + i];
+          const DeviceResult res = fast_round_element(plan, bits, (top << (nbits - 16)) | (tie_low[j] & low_keep));
           if (flags) {
             codes[i] = static_cast<u32>(res.code);
             no_encoding[lo + i] = res.no_encoding ? 1 : 0;

@@ -4,8 +4,8 @@
 // chunk's Philox blocks (AVX-512 intrinsics where the CPU has them, else a
 // plain loop the compiler vectorizes), then rounds the chunk in one auto-vectorized loop, compiled for
 // AVX-512, AVX2 and the baseline ISA and chosen at run time. Random words come from the stream's slots
-// (16 or 32 elements per Philox block); for N > 8 only their top byte is drawn in the loop, and the few
-// elements that byte leaves open (about 1 in 256) are finished with the word's low part.
+// (8, 16 or 32 elements per Philox block); for N > 16 only their top 16 bits are drawn in the loop, and
+// the few elements those leave open (about 1 in 2^16) are finished with the word's low part.
 #pragma once
 #include <cstddef>
 #include <cstdint>

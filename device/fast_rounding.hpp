@@ -306,23 +306,22 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
     const W add = ((half & h) + ((half - 1) & l) + (lsb & static_cast<W>(P.ev))) & mask;
     away = ((dd + add) >> sc) | (static_cast<W>(P.odd) & static_cast<W>(dd != 0) & (lsb ^ 1));
   } else if constexpr (K == FastKernel::ExactSR && sizeof(W) == 4 && kLazy) {
-    // Lazy draw, r = top·2^56 + low (device/philox.hpp; top = r_hi >> 24): with F = ⌊ν·2^64⌋,
-    // F + r ≥ 2^64 ⟺ top + ⌊ν·2^8⌋ + [F mod 2^56 + low ≥ 2^56] ≥ 2^8. So away when the sum of the first
-    // two is ≥ 256, not when ≤ 254, and open (tie) when it is 255 and ν has bits below 2^-8 (a superset
-    // of F mod 2^56 > 0: the caller then decides with the whole word). s capped at PS + 8: beyond,
-    // ⌊ν·2^8⌋ = 0 for the true and the capped s, and the capped sticky bit (m ≠ 0) is a superset.
+    // Lazy draw, r = top·2^48 + low (device/philox.hpp; top = r_hi >> 16): with F = ⌊ν·2^64⌋,
+    // F + r ≥ 2^64 ⟺ top + ⌊ν·2^16⌋ + [F mod 2^48 + low ≥ 2^48] ≥ 2^16. So away when the sum of the first
+    // two is ≥ 2^16, not when ≤ 2^16 − 2, and open (tie) when it is 2^16 − 1 and ν has bits below 2^-16 (a
+    // superset of F mod 2^48 > 0: the caller then decides with the whole word). s capped at PS + 16:
+    // beyond, ⌊ν·2^16⌋ = 0 for the true and the capped s, and the capped sticky bit (m ≠ 0) is a superset.
     static_assert(PS <= 24, "32-bit exact SR needs m < 2^24");
-    const SW sc = s < PS + 8 ? s : SW{PS + 8};
+    const SW sc = s < PS + 16 ? s : SW{PS + 16};
     integer = m >> (sc < PS ? sc : SW{PS});
-    const SW ms = sc < PS ? sc : SW{PS};
-    const W frac = sc >= PS ? m : m & ((W{1} << ms) - 1);  // ν·2^s
-    const SW d8 = sc - 8;
-    const W nu8 = d8 >= 0 ? frac >> (d8 < 31 ? d8 : SW{31}) : frac << (-d8 < 31 ? -d8 : SW{31});
-    const SW st = 40 - sc;  // sticky: the low sc − 8 bits of frac, for 9 ≤ sc ≤ 32
-    const W sticky = static_cast<W>(d8 > 0) & static_cast<W>((frac << (st > 0 ? (st < 31 ? st : SW{31}) : SW{0})) != 0);
-    const W sum = (r_hi >> 24) + nu8;
-    away = sum >> 8;
-    *tie = static_cast<std::uint8_t>(static_cast<W>(sum == 255) & sticky);
+    const W frac = m & ((W{1} << (sc < PS ? sc : SW{PS})) - 1);  // ν·2^s (m < 2^PS)
+    const SW d = sc - 16;                                          // −16 ≤ d ≤ PS
+    const W nu16 = d >= 0 ? frac >> (d > 0 ? d : SW{0}) : frac << (d < 0 ? -d : SW{0});  // ⌊ν·2^16⌋
+    const SW st = 32 - d;  // the low d bits of frac, for 1 ≤ d ≤ 24: shifted up by 8..31
+    const W sticky = static_cast<W>(d > 0) & static_cast<W>((frac << (st < 31 ? st : SW{31})) != 0);
+    const W sum = (r_hi >> 16) + nu16;
+    away = sum >> 16;
+    *tie = static_cast<std::uint8_t>(static_cast<W>(sum == 0xffff) & sticky);
     (void)r1_lo;
     (void)r1_hi;
   } else if constexpr (K == FastKernel::ExactSR && sizeof(W) == 4) {

@@ -3,19 +3,22 @@
 //
 // Stream definition (fixed; results record seed and stream). The N-bit random word r of element i in
 // (seed, stream), N in 1..64, is made of a top part of t = min(N, b) bits and, when N > b, a low part:
-//   slot width b = 4 when N ≤ 4, else 8; a Philox block holds 128/b slots (32 or 16 elements);
+//   slot width b = 4 when N ≤ 4, 8 when N ≤ 8, else 16; a Philox block holds 128/b slots (32, 16 or 8
+//          elements);
 //   top  = the low t bits of slot (i mod 128/b) of Philox(ctr = {j lo, j hi, stream lo, stream hi},
 //          key = seed), j = ⌊i / (128/b)⌋; the block's bytes B_0..B_15 are its words little-endian
-//          (B_m = bits [8(m mod 4), +8) of word ⌊m/4⌋); b = 8: slot k = B_k; b = 4: slot k = the low
-//          nibble of B_k for k < 16, the high nibble of B_(k−16) for k ≥ 16 (so slots unpack with
-//          whole-vector operations);
-//   low  = the low N − b bits of (v1·2^32 + v0) of Philox(ctr = {i lo, i hi | 2^31, stream lo, stream hi},
+//          (B_m = bits [8(m mod 4), +8) of word ⌊m/4⌋); b = 16: slot k = B_2k + 256·B_(2k+1) (the block
+//          read as 16-bit words); b = 8: slot k = B_k; b = 4: slot k = the low nibble of B_k for k < 16, the
+//          high nibble of B_(k−16) for k ≥ 16 (so slots unpack with whole-vector operations);
+//   low  = the low N − 16 bits of (v1·2^32 + v0) of Philox(ctr = {i lo, i hi | 2^31, stream lo, stream hi},
 //          key = seed) (a counter range disjoint from the slots' for i < 2^63);
 //   r    = top·2^(N−t) + low.
-// Why: every rounding decision is "r ≥ threshold", which the top byte settles unless it equals the
-// threshold's top byte (probability 2^-8), so a kernel draws one Philox block per 16 or 32 elements and
-// the low part only for those ties (random_word_bounds, random_low_part); the result is the same as with
-// the whole word. Every bit of r is uniform and independent of the others.
+// Why: every rounding decision is "r ≥ threshold", which the top part settles unless it equals the
+// threshold's top part (probability 2^-16 for N > 16), so a kernel draws one Philox block per 8, 16 or
+// 32 elements and the low part only for those rare ties (random_word_bounds, random_low_part); the
+// result is the same as with the whole word. Every bit of r is uniform and independent of the others.
+// (Revision note: before 2026-12-05 the slots of N > 8 were 8 bits wide, with ties at 2^-8; results
+// drawn from Philox with N > 8 or exact SR differ from those of earlier revisions.)
 #pragma once
 #include <cstdint>
 
@@ -61,13 +64,15 @@ RL_HD Philox4x32 philox_at(const RandomStream& s, std::uint32_t c0, std::uint32_
 }
 
 // Slot width b and slots per Philox block for an N-bit word.
-RL_HD int random_slot_bits(int n) { return n <= 4 ? 4 : 8; }
+RL_HD int random_slot_bits(int n) { return n <= 4 ? 4 : n <= 8 ? 8 : 16; }
 RL_HD int random_slots_per_block(int n) { return 128 / random_slot_bits(n); }
 // Bits of r that come from the slot: t = min(N, b).
 RL_HD int random_top_bits(int n) { return n < random_slot_bits(n) ? n : random_slot_bits(n); }
 
 // Slot `k` (0 ≤ k < 128/b) of a Philox block, for an N-bit word: its low t bits.
 RL_HD std::uint32_t random_slot_of(const Philox4x32& block, int k, int n) {
+  if (random_slot_bits(n) == 16)  // 16-bit word k
+    return (block.v[(k & 7) >> 1] >> (16 * (k & 1))) & static_cast<std::uint32_t>(low_mask(random_top_bits(n)));
   const int m = k & 15;  // byte B_m
   const std::uint32_t byte = (block.v[m >> 2] >> (8 * (m & 3))) & 0xffu;
   const std::uint32_t slot = random_slot_bits(n) == 8 ? byte : k < 16 ? byte & 15u : byte >> 4;

@@ -48,19 +48,26 @@ TEST(Philox, StreamDefinitionPicksSlotsAndLowParts) {
     EXPECT_EQ(random_bits_for(s, block * 16 + k, 8), byte) << k;
     EXPECT_EQ(random_bits_for(s, block * 16 + k, 5), byte & 31u) << k;
   }
-  // N > 8: byte on top of N − 8 low bits from counter {i lo, i hi | 2^31}.
-  const std::uint64_t i = block * 16 + 9;
-  const std::uint32_t top = (ref.v[2] >> 8) & 255u;
+  // 8 < N ≤ 16: element 8·block + k is 16-bit word k (bytes 2k, 2k + 1); its low N bits.
+  for (int k = 0; k < 8; ++k) {
+    const std::uint32_t half = (ref.v[k / 2] >> (16 * (k % 2))) & 0xffffu;
+    EXPECT_EQ(random_bits_for(s, block * 8 + k, 16), half) << k;
+    EXPECT_EQ(random_bits_for(s, block * 8 + k, 12), half & 0xfffu) << k;
+    EXPECT_EQ(random_low_part(s, block * 8 + k, 12), 0u) << k;  // no low part: the slot holds the word
+  }
+  // N > 16: 16-bit word on top of N − 16 low bits from counter {i lo, i hi | 2^31}.
+  const std::uint64_t i = block * 8 + 5;
+  const std::uint32_t top = (ref.v[2] >> 16) & 0xffffu;
   const Philox4x32 low = philox4x32_10(
       Philox4x32{{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32) | 0x80000000u, 0x13198a2e,
                   0x03707344}},
       0xa4093822, 0x299f31d0);
   const std::uint64_t low64 = (std::uint64_t{low.v[1]} << 32) | low.v[0];
-  EXPECT_EQ(random_bits_for(s, i, 64), (std::uint64_t{top} << 56) | (low64 & ((std::uint64_t{1} << 56) - 1)));
-  EXPECT_EQ(random_bits_for(s, i, 12), (std::uint64_t{top} << 4) | (low64 & 15u));
-  EXPECT_EQ(random_top_part(s, i, 12), top);
-  EXPECT_EQ(random_low_part(s, i, 12), low64 & 15u);
-  const RandomWordBounds bounds = random_word_bounds(top, 12);
+  EXPECT_EQ(random_bits_for(s, i, 64), (std::uint64_t{top} << 48) | (low64 & ((std::uint64_t{1} << 48) - 1)));
+  EXPECT_EQ(random_bits_for(s, i, 20), (std::uint64_t{top} << 4) | (low64 & 15u));
+  EXPECT_EQ(random_top_part(s, i, 20), top);
+  EXPECT_EQ(random_low_part(s, i, 20), low64 & 15u);
+  const RandomWordBounds bounds = random_word_bounds(top, 20);
   EXPECT_EQ(bounds.lo, std::uint64_t{top} << 4);
   EXPECT_EQ(bounds.hi, (std::uint64_t{top} << 4) | 15u);
   EXPECT_EQ(random_bits_for(s, 5, 0), 0u);
@@ -73,17 +80,17 @@ TEST(Philox, LowBitsPassChiSquare) {
   // 2^20 draws of the low 4 bits (16 cells): chi-square with 15 degrees of freedom. The 0.999
   // quantile is 37.70, so a correct generator fails this with probability 0.001 for a fixed seed;
   // the seed is fixed, so the test is deterministic.
-  for (int n : {1, 4, 8, 12}) {
+  for (int n : {1, 4, 8, 20}) {
     const int cells = 1 << std::min(n, 8);
     std::vector<long> count(cells, 0);
     const long draws = 1 << 20;
-    // N = 12: the low 8 bits, which mix the top part's low 4 bits with the low part.
+    // N = 20: the low 8 bits, which mix the top part's low 4 bits with the low part.
     for (long i = 0; i < draws; ++i) ++count[random_bits_for(RandomStream{2024, 7}, i, n) & 255u];
     const double expected = static_cast<double>(draws) / cells;
     double chi2 = 0;
     for (long c : count) chi2 += (c - expected) * (c - expected) / expected;
     // 0.999 quantiles: df 1 → 10.83, df 15 → 37.70, df 255 → 330.5.
-    const double limit = n == 1 ? 10.83 : n == 4 ? 37.70 : 330.5;  // N = 12: 256 cells as N = 8
+    const double limit = n == 1 ? 10.83 : n == 4 ? 37.70 : 330.5;  // N = 20: 256 cells as N = 8
     EXPECT_LT(chi2, limit) << "N = " << n;
   }
 }

@@ -157,7 +157,7 @@ TEST(SbitsRounder, StochasticRoundingsFollowTheStreamDefinition) {
     const device::DeviceRounding drd = device::make_device_rounding(rd);
     std::mt19937_64 g(5);
     for (std::uint64_t k = 0; k < 3000; ++k) {
-      // Values with a long discarded part, so the top byte often ties at small N too.
+      // Values with a long discarded part, so the top slot often ties at small N too.
       const double x = std::ldexp(static_cast<double>(g() | 1), -60) * ((k & 1) ? -1 : 1);
       const std::uint64_t word = device::random_bits_for(stream, k, c.n);
       const std::uint64_t code = device::round_to_format(f, drd, device::unpack_binary64(std::bit_cast<std::uint64_t>(x)), word).code;
