@@ -17,23 +17,16 @@
 
 namespace roundlab::analysis {
 
-namespace {
-
-struct Expectation {
-  std::uint64_t lo_code = 0, hi_code = 0;
-  double p = 0;  // exact P(away) of the claimed rounding, nearest double
-  std::string p_text;
-  bool informative = true;  // false when both neighbours encode alike (saturation)
-};
-
-// The neighbours and the exact P(away) of x under the claimed rounding. Exact (reference).
-Expectation expectation_for(const SampledTestSpec& spec, float xf) {
-  const ExactValue x = ExactValue::from_float(xf);
-  Expectation e;
-  Rounding none = spec.claimed;  // no round-away: N = 0 (P3109), or u = 0 for exact SR
+RoundAwayExpectation round_away_expectation(const IeeeLikeFormat& format, const Rounding& claimed,
+                                            const ExactValue& x) {
+  if (!claimed.is_stochastic())
+    throw InputError("round_away_expectation: mode " + mode_name(claimed.mode) +
+                     " is not stochastic (expected sr, srff, srf, src, sro or srceil)");
+  RoundAwayExpectation e;
+  Rounding none = claimed;  // no round-away: N = 0 (P3109), or u = 0 for exact SR
   if (none.uses_random_bits()) none.random_bits = 0;
-  e.lo_code = project(spec.format, none, x, RandomDraw{}).code;
-  Rounding away = spec.claimed;  // exact SR with u = 1 − 2^-192 rounds away iff ν > 0
+  e.lo_code = project(format, none, x, RandomDraw{}).code;
+  Rounding away = claimed;  // exact SR with u = 1 − 2^-192 rounds away iff ν > 0
   away.mode = Mode::StochasticExact;
   away.random_bits = 0;
   Mpfr u;
@@ -41,27 +34,26 @@ Expectation expectation_for(const SampledTestSpec& spec, float xf) {
   mpfr_sub_d(u.get(), u.get(), std::ldexp(1.0, -192), MPFR_RNDN);  // exact at 320 bits
   RandomDraw draw;
   draw.u = ExactValue::from_mpfr(u.get());
-  e.hi_code = project(spec.format, away, x, draw).code;
-  if (x.is_zero()) {
+  e.hi_code = project(format, away, x, draw).code;
+  if (x.is_zero() || !x.is_finite()) {
     e.p_text = "0";
+    e.informative = x.is_finite();
     return e;
   }
-  const PrecisionStep step = precision_step(spec.format, x);
-  if (spec.claimed.mode == Mode::StochasticExact) {
+  const PrecisionStep step = precision_step(format, x);
+  if (claimed.mode == Mode::StochasticExact) {
     e.p = mpfr_get_d(step.nu.get(), MPFR_RNDN);
     e.p_text = to_hex_float(ExactValue::from_mpfr(step.nu.get()));
   } else {
-    const unsigned __int128 c = round_away_count(spec.claimed, step.nu.get());
-    e.p = std::ldexp(static_cast<double>(c), -spec.claimed.random_bits);
+    const unsigned __int128 c = round_away_count(claimed, step.nu.get());
+    e.p = std::ldexp(static_cast<double>(c), -claimed.random_bits);
     std::string digits;
     for (unsigned __int128 v = c; v > 0; v /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-    e.p_text = (digits.empty() ? "0" : digits) + "/2^" + std::to_string(spec.claimed.random_bits);
+    e.p_text = (digits.empty() ? "0" : digits) + "/2^" + std::to_string(claimed.random_bits);
   }
   if (mpfr_zero_p(step.nu.get()) == 0 && e.hi_code == e.lo_code) e.informative = false;
   return e;
 }
-
-}  // namespace
 
 SampledTestResult run_sampled_test(const SampledTestSpec& spec) {
   if (!spec.claimed.is_stochastic())
@@ -101,7 +93,8 @@ SampledTestResult run_sampled_test(const SampledTestSpec& spec) {
   double chi2 = 0, mean_num = 0, mean_var = 0, var_num = 0, var_var = 0, pq_sum = 0;
   int df_chi = 0, informative = 0;
   for (std::size_t j = 0; j < m; ++j) {
-    const Expectation e = expectation_for(spec, spec.inputs[j]);
+    const RoundAwayExpectation e =
+        round_away_expectation(spec.format, spec.claimed, ExactValue::from_float(spec.inputs[j]));
     InputOutcome o;
     o.x = spec.inputs[j];
     o.p_away = e.p;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "reference/exact_value.hpp"
 #include "reference/ieee_like_format.hpp"
 #include "reference/rounding.hpp"
 
@@ -60,6 +61,19 @@ struct SampledTestResult {
   // exact SR, which has no N).
   double samples_for_half_bit_bias = 0;
 };
+
+// The two results a stochastic rounding of x can give and the exact probability of the one away from
+// zero (reference: ν from precision_step, then C(ν)/2^N or ν for exact SR). Exact, except p (the
+// nearest double; p_text is exact: "C/2^N" or a hex float). Throws InputError for a non-stochastic
+// rounding. x = 0 has p = 0; non-finite x has p = 0 and is not informative.
+struct RoundAwayExpectation {
+  std::uint64_t lo_code = 0, hi_code = 0;  // toward zero / away from zero
+  double p = 0;
+  std::string p_text;
+  bool informative = true;  // false when both neighbours encode alike (saturation) or x is not finite
+};
+RoundAwayExpectation round_away_expectation(const IeeeLikeFormat& format, const Rounding& claimed,
+                                            const ExactValue& x);
 
 // Throws InputError for a non-stochastic claimed rounding, no inputs, non-finite inputs or a sample
 // count of 0 or above 2^24 per input.

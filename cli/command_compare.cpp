@@ -17,14 +17,6 @@ namespace roundlab::cli {
 
 namespace {
 
-device::SourceFormat parse_source(const std::string& s) {
-  if (s == "binary32" || s == "float32" || s == "fp32") return device::SourceFormat::Binary32;
-  if (s == "binary64" || s == "float64" || s == "fp64") return device::SourceFormat::Binary64;
-  if (s == "bfloat16" || s == "bf16") return device::SourceFormat::Bfloat16;
-  if (s == "binary16" || s == "float16" || s == "fp16") return device::SourceFormat::Binary16;
-  throw InputError("unknown --source '" + s + "': expected binary32, binary64, bfloat16 or binary16");
-}
-
 // Reads a raw little-endian array of `width`-byte unsigned words.
 std::vector<std::uint64_t> read_words(const std::string& path, int width, const char* what) {
   std::ifstream f(path, std::ios::binary);
@@ -56,7 +48,12 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
   if (auto s = o.get("saturate")) rounding.saturation = parse_saturation(*s);
   if (auto t = o.get("tie")) rounding.tie = parse_tie_rule(*t);
   rounding.validate();
-  const device::SourceFormat source = parse_source(o.get("source").value_or("binary32"));
+  device::SourceFormat source{};
+  try {
+    source = analysis::source_format_from_name(o.get("source").value_or("binary32"));
+  } catch (const InputError& e) {
+    throw InputError(std::string("--source: ") + e.what());
+  }
   const int max_report = o.get_int("max-report", 10, 0, 1000000);
 
   proofs::CompareReport rep;

@@ -137,7 +137,7 @@ TEST(CompareCli, SrffPresentedAsSrcIsCaught) {
 TEST(CompareCli, BadInputsAreNamed) {
   std::string out, err;
   EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "binary8"}, out, err), 2);
-  EXPECT_NE(err.find("unknown --source 'binary8'"), std::string::npos) << err;
+  EXPECT_NE(err.find("--source: unknown source format 'binary8'"), std::string::npos) << err;
   EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "binary64", "--exhaustive"}, out, err),
             2);
   EXPECT_NE(err.find("not possible for binary64"), std::string::npos) << err;

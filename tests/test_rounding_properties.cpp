@@ -6,7 +6,9 @@
 // The oracle is written here, from stochastic-rounding.md §1–§2 and formats.md §2.3, in exact rational
 // arithmetic (boost cpp_rational): neighbours lo ≤ |x| < hi from the format's decoded magnitudes
 // (k ≤ 12) or the IEEE spacing formula (larger k), δ = (|x| − lo)/(hi − lo), and the RoundAway predicate
-// of each mode evaluated on δ and r.
+// of each mode evaluated on δ and r. The generators of formats, roundings and inputs are the public ones
+// of roundlab::testing (testing/rapidcheck_generators.hpp): they choose where to look; the oracle here
+// decides what is right.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -29,10 +31,12 @@
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
 #include "reference/round_to_precision.hpp"
+#include "testing/rapidcheck_generators.hpp"
 #include "tests/support/exact_rational_testing.hpp"
 
 using namespace roundlab;
 using namespace roundlab::exact_testing;
+namespace rt = roundlab::testing;
 
 namespace {
 
@@ -119,16 +123,8 @@ bool is_value_magnitude(const Info& in, const Rat& m, bool negative) {
 
 // ---- the oracle --------------------------------------------------------------------------------------
 
-struct Choice {
-  Rounding rounding;
-  RandomDraw draw;
-};
-
-std::string describe(const Choice& c) {
-  std::string s = c.rounding.describe();
-  if (c.rounding.is_stochastic()) s += " r=" + std::to_string(c.draw.r);
-  return s;
-}
+// A rounding with its random draw (roundlab::testing's generator type).
+using Choice = rt::RoundingCase;
 
 // Does the rounding step move |x| from lo to hi? (stochastic-rounding.md §2.1, formats.md §2.3)
 bool oracle_away(const Info& in, const Rat& x, const Neighbours& nb, const Choice& c) {
@@ -187,62 +183,7 @@ bool oracle_away(const Info& in, const Rat& x, const Neighbours& nb, const Choic
   }
 }
 
-// ---- generators -----------------------------------------------------------------------------------------
-
-const std::vector<std::string>& named_formats() {
-  static const std::vector<std::string> names = {
-      "binary16", "bfloat16", "binary32", "binary64", "ocp_e5m2",     "ocp_e4m3",     "ocp_e3m2",
-      "ocp_e2m3", "ocp_e2m1", "ocp_e8m0", "ocp_int8", "ocp_ue4m3",    "e4m3fnuz",     "e5m2fnuz",
-      "sbits10",  "sbits3_e4", "p3109_k8p4se", "p3109_k8p1se", "p3109_k8p8uf", "p3109_k3p2sf"};
-  return names;
-}
-
-const std::vector<std::string>& p3109_formats() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& e : catalogue())
-      if (const auto* f = std::get_if<IeeeLikeFormat>(&e.format); f && f->family == "p3109") out.push_back(f->name);
-    return out;
-  }();
-  return names;
-}
-
-rc::Gen<std::string> gen_format() {
-  return rc::gen::oneOf(rc::gen::elementOf(named_formats()), rc::gen::elementOf(p3109_formats()));
-}
-
-std::uint64_t top_r(int n) { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
-
-rc::Gen<std::uint64_t> gen_r(int n) {
-  if (n >= 64) return rc::gen::arbitrary<std::uint64_t>();
-  return rc::gen::oneOf(rc::gen::inRange<std::uint64_t>(0, std::uint64_t{1} << n),
-                        rc::gen::element<std::uint64_t>(0, top_r(n)));
-}
-
-const std::vector<Mode> kAllModes = {Mode::NearestTiesToEven, Mode::NearestTiesToAway, Mode::Nearest,
-                                     Mode::TowardZero,        Mode::TowardPositive,    Mode::TowardNegative,
-                                     Mode::ToOdd,             Mode::StochasticExact,   Mode::StochasticA,
-                                     Mode::StochasticB,       Mode::StochasticC,       Mode::StochasticOdd,
-                                     Mode::StochasticCeil};
-const std::vector<Mode> kFewBitModes = {Mode::StochasticA, Mode::StochasticB, Mode::StochasticC,
-                                        Mode::StochasticOdd, Mode::StochasticCeil};
-
-// A rounding (mode, N, tie, saturation) with its random draw.
-Choice pick_choice(const std::vector<Mode>& modes, std::vector<Saturation> sats = {Saturation::None, Saturation::Finite,
-                                                                                   Saturation::Propagate}) {
-  Choice c;
-  c.rounding.mode = *rc::gen::elementOf(modes);
-  c.rounding.saturation = *rc::gen::elementOf(sats);
-  c.rounding.tie = *rc::gen::element(TieRule::Even, TieRule::Away, TieRule::Zero, TieRule::Lower, TieRule::Upper);
-  if (c.rounding.uses_random_bits()) {
-    c.rounding.random_bits = *rc::gen::oneOf(rc::gen::inRange(0, 9), rc::gen::inRange(0, 65));
-    c.draw.r = *gen_r(c.rounding.random_bits);
-  } else if (c.rounding.mode == Mode::StochasticExact) {
-    c.draw.r = *rc::gen::oneOf(rc::gen::arbitrary<std::uint64_t>(),
-                               rc::gen::element<std::uint64_t>(0, std::uint64_t{1} << 63, ~std::uint64_t{0}));
-  }
-  return c;
-}
+// ---- generators (formats, roundings and interesting inputs come from roundlab::testing) --------------------
 
 // An input: a finite exact rational, or a special value.
 struct Input {
@@ -262,57 +203,11 @@ Rat random_format_magnitude(const Info& in) {
   }
 }
 
+// An interesting input (format values, ties, fractions of an ulp, subnormals, the band around max, ±0,
+// raw binary32 / binary64 patterns, ±Inf, NaN) from the public generator, with its exact rational.
 Input pick_input(const Info& in) {
-  const int kind = *rc::gen::inRange(0, 10);
-  const bool neg = *rc::gen::arbitrary<bool>();
-  auto sign = [&](Rat m) { return neg ? Rat(-m) : m; };
-  switch (kind) {
-    case 0: {  // a value of the format (or its negation)
-      return finite_input(sign(random_format_magnitude(in)));
-    }
-    case 1: {  // a tie: the midpoint of two neighbours
-      const Rat v = random_format_magnitude(in);
-      return finite_input(sign((v + neighbours(in, v).hi) / 2));
-    }
-    case 2: {  // j/2^k of the way from a value to the next
-      const Rat v = random_format_magnitude(in);
-      const int k = *rc::gen::inRange(1, 61);
-      const Int j = Int(*rc::gen::inRange<std::uint64_t>(1, std::uint64_t{1} << std::min(k, 62))) % (Int(1) << k);
-      return finite_input(sign(v + (neighbours(in, v).hi - v) * Rat(j == 0 ? Int(1) : j) * pow2(-k)));
-    }
-    case 3: {  // the subnormal range (and below the smallest subnormal)
-      const int k = *rc::gen::inRange(1, 41);
-      const std::uint64_t j = *rc::gen::inRange<std::uint64_t>(1, std::uint64_t{1} << k);
-      const Rat min_normal = to_rat(in.f.min_normal());
-      return finite_input(sign(min_normal * Rat(Int(j)) * pow2(-k)));
-    }
-    case 4: {  // the band around max: max − ulp/2 … max + 1000 ulp
-      const Rat max = neg && in.f.is_signed ? in.max_neg : in.max_pos;
-      const Rat ulp = neighbours(in, max).hi - max;
-      const int k = *rc::gen::inRange(1, 21);
-      const std::uint64_t j = *rc::gen::inRange<std::uint64_t>(1, std::uint64_t{1} << k);
-      const Rat c = *rc::gen::element(Rat(-1, 2), Rat(-1, 4), Rat(1, 4), Rat(1, 2), Rat(3, 4), Rat(1), Rat(3, 2),
-                                      Rat(2), Rat(1000), Rat(Int(j)) * pow2(-k));
-      return finite_input(sign(max + c * ulp));
-    }
-    case 5: return {ExactValue::zero(neg), 0};
-    case 6: {  // a raw binary32 bit pattern
-      const float x = std::bit_cast<float>(*rc::gen::arbitrary<std::uint32_t>());
-      const ExactValue v = ExactValue::from_float(x);
-      return {v, v.is_finite() ? to_rat(v) : Rat(0)};
-    }
-    case 7: {  // a raw binary64 bit pattern
-      const double x = std::bit_cast<double>(*rc::gen::arbitrary<std::uint64_t>());
-      const ExactValue v = ExactValue::from_double(x);
-      return {v, v.is_finite() ? to_rat(v) : Rat(0)};
-    }
-    case 8: return {*rc::gen::element(ExactValue::infinity(false), ExactValue::infinity(true), ExactValue::nan()), 0};
-    default: {  // a tie or quarter point near the smallest values / near 1
-      const Rat base = *rc::gen::element(in.min_pos, Rat(1), to_rat(in.f.min_normal()));
-      const Rat v = neighbours(in, base).lo;
-      return finite_input(sign(v + (neighbours(in, v).hi - v) * *rc::gen::element(Rat(1, 4), Rat(1, 2), Rat(3, 4))));
-    }
-  }
+  const ExactValue v = *rt::gen_interesting_value(in.f);
+  return {v, v.is_finite() ? to_rat(v) : Rat(0)};
 }
 
 std::string show(const Input& x) { return to_hex_float(x.v); }
@@ -340,7 +235,7 @@ Rounding mirrored(Rounding r) {
 // neighbour: faithful (one of lo, hi), and the right one for the mode, N, r and tie rule; not saturated;
 // the code encodes it.
 RC_GTEST_PROP(RoundingProperties, InRangeResultIsTheOraclesNeighbour, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   int checked = 0;
   for (int i = 0; i < 8; ++i) {
     const Input x = pick_input(in);
@@ -349,11 +244,11 @@ RC_GTEST_PROP(RoundingProperties, InRangeResultIsTheOraclesNeighbour, ()) {
     if (negative && !in.f.is_signed) continue;
     const Neighbours nb = neighbours(in, abs_rat(x.r));
     if (!is_value_magnitude(in, nb.lo, negative) || !is_value_magnitude(in, nb.hi, negative)) continue;
-    const Choice c = pick_choice(kAllModes);
+    const Choice c = *rt::gen_rounding_case(rt::all_modes());
     const RoundResult res = project(in.f, c.rounding, x.v, c.draw);
     const bool away = oracle_away(in, x.r, nb, c);
     const ExactValue want = signed_value(in, away ? nb.hi : nb.lo, x.v.negative());
-    RC_LOG() << in.f.name << " x=" << show(x) << " " << describe(c) << " lo=" << nb.lo << " hi=" << nb.hi
+    RC_LOG() << in.f.name << " x=" << show(x) << " " << rt::describe(c) << " lo=" << nb.lo << " hi=" << nb.hi
              << " got " << to_hex_float(res.value) << " want " << to_hex_float(want) << "\n";
     RC_ASSERT(res.value.identical(want));
     RC_ASSERT(!res.saturated);
@@ -367,14 +262,14 @@ RC_GTEST_PROP(RoundingProperties, InRangeResultIsTheOraclesNeighbour, ()) {
 // Values of the format are fixed points in every mode, for every N, r and saturation (±Inf too, except
 // that SatFinite clamps them to ±max).
 RC_GTEST_PROP(RoundingProperties, RepresentableInputsAreFixedPoints, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const std::uint64_t code =
       in.f.k >= 64 ? *rc::gen::arbitrary<std::uint64_t>() : *rc::gen::inRange<std::uint64_t>(0, std::uint64_t{1} << in.f.k);
   const ExactValue v = in.f.decode(code);
   RC_PRE(!v.is_nan());
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const RoundResult res = project(in.f, c.rounding, v, c.draw);
-  RC_LOG() << in.f.name << " code " << code << " = " << to_hex_float(v) << " " << describe(c) << " got "
+  RC_LOG() << in.f.name << " code " << code << " = " << to_hex_float(v) << " " << rt::describe(c) << " got "
            << to_hex_float(res.value) << "\n";
   if (v.is_infinite() && c.rounding.saturation == Saturation::Finite) {
     RC_ASSERT(res.value.identical(v.negative() ? in.f.min_finite() : in.f.max_finite()));
@@ -388,16 +283,16 @@ RC_GTEST_PROP(RoundingProperties, RepresentableInputsAreFixedPoints, ()) {
 // Odd symmetry for sign-magnitude signed formats: R(−x) = −R(x), with TowardPositive ↔ TowardNegative
 // and the Lower ↔ Upper tie rules swapped; −0 only where the format has it; NaN ↔ NaN.
 RC_GTEST_PROP(RoundingProperties, OddSymmetry, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   RC_PRE(in.sign_magnitude);
   const Input x = pick_input(in);
   RC_PRE(!x.v.is_nan());
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const RoundResult a = project(in.f, c.rounding, x.v, c.draw);
   const RoundResult b = project(in.f, mirrored(c.rounding), x.v.negated(), c.draw);
   ExactValue want = a.value.negated();
   if (want.is_zero() && !in.f.has_negative_zero) want.set_negative(false);
-  RC_LOG() << in.f.name << " x=" << show(x) << " " << describe(c) << ": R(x)=" << to_hex_float(a.value)
+  RC_LOG() << in.f.name << " x=" << show(x) << " " << rt::describe(c) << ": R(x)=" << to_hex_float(a.value)
            << " R(-x)=" << to_hex_float(b.value) << "\n";
   if (a.value.is_nan()) {
     RC_ASSERT(b.value.is_nan());
@@ -429,7 +324,7 @@ TEST(RoundingPropertiesFixed, Int8AsymmetricEnds) {
 
 // Monotone in x for a fixed mode, N, r and saturation (NaN results are not ordered and are skipped).
 RC_GTEST_PROP(RoundingProperties, MonotoneInX, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   Input x1 = pick_input(in);
   Input x2 = x1;
   bool close = x1.v.is_finite() && *rc::gen::arbitrary<bool>();
@@ -448,10 +343,10 @@ RC_GTEST_PROP(RoundingProperties, MonotoneInX, ()) {
   if (!close) x2 = pick_input(in);
   RC_PRE(!x1.v.is_nan() && !x2.v.is_nan());
   if (x2.v < x1.v) std::swap(x1, x2);
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const RoundResult a = project(in.f, c.rounding, x1.v, c.draw);
   const RoundResult b = project(in.f, c.rounding, x2.v, c.draw);
-  RC_LOG() << in.f.name << " " << describe(c) << ": x1=" << show(x1) << " → " << to_hex_float(a.value)
+  RC_LOG() << in.f.name << " " << rt::describe(c) << ": x1=" << show(x1) << " → " << to_hex_float(a.value)
            << ", x2=" << show(x2) << " → " << to_hex_float(b.value) << "\n";
   if (a.value.is_nan() || b.value.is_nan()) return;
   RC_ASSERT(!(b.value < a.value));
@@ -461,14 +356,14 @@ RC_GTEST_PROP(RoundingProperties, MonotoneInX, ()) {
 // smaller r rounded away (away iff C(δ) + r ≥ 2^N). srceil is the opposite convention (away iff
 // r < ⌈δ2^N⌉, rounding.hpp), so there a larger r never rounds away when a smaller r did not.
 RC_GTEST_PROP(RoundingProperties, MonotoneInR, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const Input x = pick_input(in);
   RC_PRE(x.v.is_finite());
-  std::vector<Mode> modes = kFewBitModes;
+  std::vector<Mode> modes = rt::few_bit_modes();
   modes.push_back(Mode::StochasticExact);
-  Choice c = pick_choice(modes);
+  Choice c = *rt::gen_rounding_case(modes);
   const int n = c.rounding.mode == Mode::StochasticExact ? 64 : c.rounding.random_bits;
-  std::uint64_t r1 = *gen_r(n), r2 = *gen_r(n);
+  std::uint64_t r1 = *rt::gen_r(n), r2 = *rt::gen_r(n);
   if (r2 < r1) std::swap(r1, r2);
   RandomDraw d1, d2;
   d1.r = r1;
@@ -490,7 +385,7 @@ RC_GTEST_PROP(RoundingProperties, MonotoneInR, ()) {
 // N ≥ D (δ ∈ 2^-D·ℤ): every few-bit variant equals exact SR r by r: srff/srf/src/sro with r equal sr with
 // u = r·2^-N; srceil with r equals sr with u = (2^N − 1 − r)·2^-N (its away set is r < δ2^N).
 RC_GTEST_PROP(RoundingProperties, EnoughBitsEqualExactSR, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const Rat lo = random_format_magnitude(in);
   const Rat hi = neighbours(in, lo).hi;
   const int D = *rc::gen::inRange(1, 61);
@@ -500,12 +395,12 @@ RC_GTEST_PROP(RoundingProperties, EnoughBitsEqualExactSR, ()) {
   const Rat xr = (lo + (hi - lo) * delta) * (neg ? -1 : 1);
   const ExactValue x = exact(xr);
   const int n = *rc::gen::inRange(D, std::min(D + 4, 64) + 1);
-  const std::uint64_t r = *gen_r(n);
+  const std::uint64_t r = *rt::gen_r(n);
   const Saturation sat = *rc::gen::element(Saturation::None, Saturation::Finite, Saturation::Propagate);
   Rounding sr;
   sr.mode = Mode::StochasticExact;
   sr.saturation = sat;
-  for (Mode m : kFewBitModes) {
+  for (Mode m : rt::few_bit_modes()) {
     Rounding few;
     few.mode = m;
     few.random_bits = n;
@@ -513,7 +408,7 @@ RC_GTEST_PROP(RoundingProperties, EnoughBitsEqualExactSR, ()) {
     RandomDraw d;
     d.r = r;
     RandomDraw u;
-    const std::uint64_t j_u = m == Mode::StochasticCeil ? top_r(n) - r : r;
+    const std::uint64_t j_u = m == Mode::StochasticCeil ? rt::top_r(n) - r : r;
     u.u = exact(Rat(Int(j_u)) * pow2(-n));
     const RoundResult a = project(in.f, few, x, d);
     const RoundResult b = project(in.f, sr, x, u);
@@ -528,7 +423,7 @@ RC_GTEST_PROP(RoundingProperties, EnoughBitsEqualExactSR, ()) {
 //   SatNone: Extended → max or ±Inf (±Inf exactly when the rounding step goes away); Finite → max
 //   (P3109 v4.0, MX, INT8) or NaN (E4M3, FNUZ, E8M0) when it goes away. SatFinite / SatPropagate: ±max.
 RC_GTEST_PROP(RoundingProperties, StochasticSaturationAboveMax, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const bool neg = in.f.is_signed && *rc::gen::arbitrary<bool>();
   const Rat max = neg ? in.max_neg : in.max_pos;
   const Rat ulp = neighbours(in, max).hi - max;
@@ -536,13 +431,13 @@ RC_GTEST_PROP(RoundingProperties, StochasticSaturationAboveMax, ()) {
   const std::uint64_t j = *rc::gen::inRange<std::uint64_t>(1, std::uint64_t{1} << k);
   const Rat mag = max + ulp * Rat(Int(j)) * pow2(-k);
   const Rat xr = neg ? Rat(-mag) : mag;
-  std::vector<Mode> modes = kFewBitModes;
+  std::vector<Mode> modes = rt::few_bit_modes();
   modes.push_back(Mode::StochasticExact);
-  const Choice c = pick_choice(modes);
+  const Choice c = *rt::gen_rounding_case(modes);
   const bool away = oracle_away(in, xr, Neighbours{max, max + ulp}, c);
   const RoundResult res = project(in.f, c.rounding, exact(xr), c.draw);
   const ExactValue max_v = neg ? in.f.min_finite() : in.f.max_finite();
-  RC_LOG() << in.f.name << " x=" << to_hex_float(exact(xr)) << " " << describe(c) << " away=" << away << " got "
+  RC_LOG() << in.f.name << " x=" << to_hex_float(exact(xr)) << " " << rt::describe(c) << " away=" << away << " got "
            << to_hex_float(res.value) << "\n";
   RC_ASSERT(res.away == away);
   if (c.rounding.saturation != Saturation::None || !away) {
@@ -560,15 +455,15 @@ RC_GTEST_PROP(RoundingProperties, StochasticSaturationAboveMax, ()) {
 
 // SatFinite never gives ±Inf and never leaves [M_lo, M_hi]; NaN only from NaN.
 RC_GTEST_PROP(RoundingProperties, SatFiniteStaysFinite, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const Input x = pick_input(in);
-  const Choice c = pick_choice(kAllModes, {Saturation::Finite});
+  const Choice c = *rt::gen_rounding_case(rt::all_modes(), {Saturation::Finite});
   if (x.v.is_nan()) {
     if (in.f.has_nan()) RC_ASSERT(project(in.f, c.rounding, x.v, c.draw).value.is_nan());
     return;
   }
   const RoundResult res = project(in.f, c.rounding, x.v, c.draw);
-  RC_LOG() << in.f.name << " x=" << show(x) << " " << describe(c) << " got " << to_hex_float(res.value) << "\n";
+  RC_LOG() << in.f.name << " x=" << show(x) << " " << rt::describe(c) << " got " << to_hex_float(res.value) << "\n";
   RC_ASSERT(res.value.is_finite());
   RC_ASSERT(!(res.value < in.f.min_finite()));
   RC_ASSERT(!(in.f.max_finite() < res.value));
@@ -576,12 +471,12 @@ RC_GTEST_PROP(RoundingProperties, SatFiniteStaysFinite, ()) {
 
 // ±Inf inputs, every mode (formats.md §2.3 saturation table; P3109 v4.0 for SatNone on Finite formats).
 RC_GTEST_PROP(RoundingProperties, InfinityInputs, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const bool neg = *rc::gen::arbitrary<bool>();
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const IeeeLikeFormat& f = in.f;
   const bool extended = f.domain == Domain::Extended;
-  RC_LOG() << f.name << (neg ? " -inf " : " +inf ") << describe(c) << "\n";
+  RC_LOG() << f.name << (neg ? " -inf " : " +inf ") << rt::describe(c) << "\n";
   const ExactValue inf = ExactValue::infinity(neg);
   // What the table says (nullopt: NaN).
   std::optional<ExactValue> want;
@@ -618,10 +513,10 @@ RC_GTEST_PROP(RoundingProperties, InfinityInputs, ()) {
 
 // N = 0 never rounds away (P3109: "n = 0 … no round-away"): the rounding step is TowardZero's.
 RC_GTEST_PROP(RoundingProperties, ZeroRandomBitsNeverRoundAway, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const Input x = pick_input(in);
   RC_PRE(!x.v.is_nan());
-  Choice c = pick_choice(kFewBitModes);
+  Choice c = *rt::gen_rounding_case(rt::few_bit_modes());
   c.rounding.random_bits = 0;
   c.draw.r = 0;
   Rounding rtz;
@@ -629,7 +524,7 @@ RC_GTEST_PROP(RoundingProperties, ZeroRandomBitsNeverRoundAway, ()) {
   bool away = true;
   const ExactValue y = round_to_precision(in.f, c.rounding, x.v, c.draw, &away);
   const ExactValue z = round_to_precision(in.f, rtz, x.v, {});
-  RC_LOG() << in.f.name << " x=" << show(x) << " " << describe(c) << " got " << to_hex_float(y) << "\n";
+  RC_LOG() << in.f.name << " x=" << show(x) << " " << rt::describe(c) << " got " << to_hex_float(y) << "\n";
   RC_ASSERT(!away);
   RC_ASSERT(y.identical(z));
   // And inside the range the whole projection agrees with TowardZero.
@@ -646,17 +541,17 @@ RC_GTEST_PROP(RoundingProperties, ZeroRandomBitsNeverRoundAway, ()) {
 // SatFinite / SatPropagate → 0. A negative value that rounds to zero gives +0. Never a negative result.
 RC_GTEST_PROP(RoundingProperties, NegativeIntoUnsigned, ()) {
   std::vector<std::string> unsigned_names = {"ocp_ue4m3"};
-  for (const auto& n : p3109_formats())
+  for (const auto& n : rt::p3109_format_names())
     if (n[n.size() - 2] == 'u') unsigned_names.push_back(n);
   const Info& in = info(*rc::gen::elementOf(unsigned_names));
   const Input x = pick_input(in);
   RC_PRE(x.v.is_finite() && x.r < 0);
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const RoundResult res = project(in.f, c.rounding, x.v, c.draw);
   const Neighbours nb = neighbours(in, abs_rat(x.r));
   const bool away = oracle_away(in, x.r, nb, c);
   const Rat rounded = away ? nb.hi : nb.lo;
-  RC_LOG() << in.f.name << " x=" << show(x) << " " << describe(c) << " rounded magnitude " << rounded << " got "
+  RC_LOG() << in.f.name << " x=" << show(x) << " " << rt::describe(c) << " rounded magnitude " << rounded << " got "
            << to_hex_float(res.value) << "\n";
   const bool to_zero = rounded == 0 || c.rounding.saturation != Saturation::None ||
                        c.rounding.mode == Mode::TowardZero || c.rounding.mode == Mode::TowardPositive;
@@ -673,7 +568,7 @@ RC_GTEST_PROP(RoundingProperties, NegativeIntoUnsigned, ()) {
 // Decimal literals (usually not dyadic: the library holds their round-to-odd image, exact_value.hpp) round
 // exactly as their true rational value does; exact dyadic literals are held exactly.
 RC_GTEST_PROP(RoundingProperties, DecimalInputsRoundAsTheirExactValue, ()) {
-  const Info& in = info(*gen_format());
+  const Info& in = info(*rt::gen_format_name());
   const long t_lo = std::max<long>(floor_log2(in.min_pos) - 3, -1100);
   const long t_hi = std::min<long>(floor_log2(std::max(in.max_pos, in.max_neg)) + 2, 1100);
   RC_PRE(t_lo <= t_hi);
@@ -705,11 +600,11 @@ RC_GTEST_PROP(RoundingProperties, DecimalInputsRoundAsTheirExactValue, ()) {
   if (dyadic) RC_ASSERT(to_rat(xv) == x);
   const Neighbours nb = neighbours(in, abs_rat(x));
   RC_PRE(is_value_magnitude(in, nb.lo, neg) && is_value_magnitude(in, nb.hi, neg));
-  const Choice c = pick_choice(kAllModes);
+  const Choice c = *rt::gen_rounding_case(rt::all_modes());
   const bool away = oracle_away(in, x, nb, c);
   const ExactValue want = signed_value(in, away ? nb.hi : nb.lo, neg);
   const RoundResult res = project(in.f, c.rounding, xv, c.draw);
-  RC_LOG() << describe(c) << " lo=" << nb.lo << " hi=" << nb.hi << " got " << to_hex_float(res.value) << " want "
+  RC_LOG() << rt::describe(c) << " lo=" << nb.lo << " hi=" << nb.hi << " got " << to_hex_float(res.value) << " want "
            << to_hex_float(want) << "\n";
   RC_ASSERT(res.value.identical(want));
 }
