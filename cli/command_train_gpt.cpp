@@ -205,6 +205,12 @@ void write_run(const RunOutput& r, const std::string& label, const GptPreset& pr
   f << "],\n \"median_ms_per_iter\": " << num(median_ms(r.result)) << ", \"seconds\": " << num(r.result.seconds) << "}\n";
 }
 
+// Labels of single runs are descriptions with spaces: file names and CSV label columns use a simple form.
+std::string file_label_of(std::string label) {
+  std::replace_if(label.begin(), label.end(), [](char c) { return c == ' ' || c == '=' || c == ':' || c == ','; }, '_');
+  return label;
+}
+
 // Seed bands: per label and evaluation, the mean, sample standard deviation, min and max over the seeds
 // (runs of one label share their evaluation iterations).
 struct Band {
@@ -343,9 +349,7 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
     std::ofstream summary(std::filesystem::path(*dir) / "summary.csv");
     summary << "label,weights,seed,final_iter,train_loss,val_loss,median_ms_per_iter\n";
     for (const RunOutput& r : runs) {
-      // Labels of single runs are descriptions with spaces: file names use a simple form.
-      std::string file_label = r.label;
-      std::replace_if(file_label.begin(), file_label.end(), [](char c) { return c == ' ' || c == '=' || c == ':'; }, '_');
+      const std::string file_label = file_label_of(r.label);
       write_run(r, file_label, preset, data_path, *dir);
       const EvalPoint last = r.result.evals.empty() ? EvalPoint{} : r.result.evals.back();
       summary << file_label << "," << json_string(r.policy.describe()) << "," << r.seed << "," << last.iter << ","
@@ -354,7 +358,7 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
     std::ofstream band_file(std::filesystem::path(*dir) / "bands.csv");
     band_file << "label,iter,seeds,train_mean,train_min,train_max,val_mean,val_sd,val_min,val_max\n";
     for (const Band& b : bands)
-      band_file << b.label << "," << b.iter << "," << b.seeds << "," << num(b.train_mean) << "," << num(b.train_min) << ","
+      band_file << file_label_of(b.label) << "," << b.iter << "," << b.seeds << "," << num(b.train_mean) << "," << num(b.train_min) << ","
                 << num(b.train_max) << "," << num(b.val_mean) << "," << num(b.val_sd) << "," << num(b.val_min) << ","
                 << num(b.val_max) << "\n";
     out << "wrote " << runs.size() << " run(s) to " << *dir

@@ -22,6 +22,7 @@ int run_prove(const Args& args, std::ostream& out, std::ostream& err);
 int run_bench(const Args& args, std::ostream& out, std::ostream& err);
 int run_experiment(const Args& args, std::ostream& out, std::ostream& err);
 int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err);
+int run_report(const Args& args, std::ostream& out, std::ostream& err);
 int run_version(const Args& args, std::ostream& out, std::ostream& err);
 
 // Dispatches argv[1] to a subcommand; prints usage on unknown commands.

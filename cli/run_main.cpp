@@ -32,6 +32,9 @@ const char* kUsage =
     "  train-gpt --preset tiny|mini [--weights fp32|round-each-step|bf16-sr|bf16-rne] [--format F --mode M\n"
     "       --random-bits N --scale 1|dynamic --start K] [--data FILE] [--seed S] [--out DIR] | --sweep figure3 [--seeds K]\n"
     "                                            char-level GPT training with rounded weights\n"
+    "  report --out DIR [--quick|--smoke] [--seed S] [--data FILE] | --out DIR --from RESULTS\n"
+    "                                            runs the analyses (or reads RESULTS) and writes DIR/index.html:\n"
+    "                                            a self-contained HTML report with SVG plots, and its data in DIR/data\n"
     "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
@@ -59,6 +62,7 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
     if (cmd == "bench") return run_bench(rest, out, err);
     if (cmd == "experiment") return run_experiment(rest, out, err);
     if (cmd == "train-gpt") return run_train_gpt(rest, out, err);
+    if (cmd == "report") return run_report(rest, out, err);
     if (cmd == "version" || cmd == "--version") return run_version(rest, out, err);
   } catch (const InputError& e) {
     err << "roundlab " << cmd << ": error: " << e.what() << "\n";
