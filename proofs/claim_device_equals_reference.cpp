@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "proofs/claim.hpp"
+#include "analysis/kernel_sweep.hpp"
 #include "proofs/compare_kernels.hpp"
 #include "reference/format_catalogue.hpp"
 
@@ -19,16 +20,6 @@ struct Unit {
   int n;
   device::SourceFormat source;
 };
-
-std::string source_name(device::SourceFormat s) {
-  switch (s) {
-    case device::SourceFormat::Binary32: return "binary32";
-    case device::SourceFormat::Binary64: return "binary64";
-    case device::SourceFormat::Bfloat16: return "bfloat16";
-    case device::SourceFormat::Binary16: return "binary16";
-  }
-  return "?";
-}
 
 std::vector<Unit> units_for(bool full) {
   using S = device::SourceFormat;
@@ -89,7 +80,7 @@ void check(const ClaimRun& run, Certificate& cert) {
     cert.cases_checked += rep.cases;
     for (std::uint64_t k = 0; k < rep.mismatches; ++k) {
       std::string what = u.target + " " + mode_name(u.mode) + (u.n ? " N=" + std::to_string(u.n) : "") + " from " +
-                         source_name(u.source);
+                         analysis::source_format_name(u.source);
       if (k < rep.first.size()) {
         const Mismatch& m = rep.first[k];
         char buf[160];
