@@ -32,7 +32,7 @@ const char* kReportUsage =
     "usage: roundlab report --out DIR [--quick|--smoke] [--seed S] [--data FILE] [--progress|--no-progress]\n"
     "       roundlab report --out DIR --from RESULTS\n"
     "  runs the analyses (or reads RESULTS, laid out as DIR/data) and writes DIR/index.html with its data under DIR/data\n"
-    "  --quick: a complete, smaller report (a few minutes on 2 cores); --smoke: the smallest complete one (tests)\n"
+    "  --quick: a complete, smaller report (about a minute on 2 cores); --smoke: the smallest complete one (tests)\n"
     "  --data: the training text for train-gpt (default ../shared/data/tinyshakespeare.txt)\n";
 
 // The folders of DIR/data, one per section, and the run record.
@@ -43,7 +43,7 @@ enum class Size { Smoke, Quick, Full };
 const char* size_name(Size s) { return s == Size::Smoke ? "smoke" : s == Size::Quick ? "quick" : "full"; }
 const char* size_note(Size s) {
   return s == Size::Smoke   ? "the smallest complete report, for tests: tiny runs, one claim"
-         : s == Size::Quick ? "--quick: small runs, a few minutes on 2 cores"
+         : s == Size::Quick ? "--quick: small runs, about a minute on 2 cores"
                             : "default sizes: the experiments' default presets, longer training";
 }
 

@@ -91,7 +91,7 @@ Section formats_section(const DataDir& d) {
       ++drawn;
     }
     if (!drawn) continue;
-    s.figure({p.svg(), "Positive finite values of each " + title + " format of at most 8 bits (in brackets: how many).",
+    s.figure({p.svg(), "Positive finite values of each of the " + title + " of at most 8 bits (in brackets: how many).",
               {d.link("formats/values.csv")}});
   }
   return s;

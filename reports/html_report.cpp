@@ -23,6 +23,7 @@ th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#eef2f6}tr{page-break-inside:avoid;break-inside:avoid}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
+details,section{overflow-x:auto}
 details summary{cursor:pointer;font-weight:600;margin:0.6em 0}
 .status-passed,.status-ok{color:#007a3d;font-weight:600}.status-FAILED,.status-mismatch{color:#b00020;font-weight:600}
 @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}h2{page-break-before:always;break-before:page}
