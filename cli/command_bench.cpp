@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "device/cpu_launch.hpp"
 #include "device/device_format_from_reference.hpp"

@@ -18,7 +18,7 @@
 #include "analysis/sr_bias_sources.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_value.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"

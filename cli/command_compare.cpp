@@ -7,7 +7,7 @@
 #include <variant>
 
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "proofs/compare_kernels.hpp"
 #include "reference/error.hpp"

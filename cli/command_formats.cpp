@@ -4,7 +4,7 @@
 #include <variant>
 
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"

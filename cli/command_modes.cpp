@@ -2,7 +2,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/rounding.hpp"
 

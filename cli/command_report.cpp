@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"

@@ -27,7 +27,7 @@
 #include "analysis/gpt/cuda/train_gpt_cuda.hpp"
 #endif
 #include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/error.hpp"
 

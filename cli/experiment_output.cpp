@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 #include "reference/error.hpp"
 
 namespace roundlab::cli {

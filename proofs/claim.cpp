@@ -1,11 +1,11 @@
 #include "proofs/claim.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <mutex>
 #include <sstream>
 
 #include "reference/error.hpp"
+#include "reference/json_text.hpp"
 
 namespace roundlab::proofs {
 
@@ -40,37 +40,16 @@ Certificate run_claim(const Claim& claim, const ClaimRun& run, const std::string
   return c;
 }
 
-namespace {
-
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
 std::string certificate_json(const Certificate& c) {
   std::ostringstream o;
-  o << "{\n  \"claim\": " << quoted(c.claim) << ",\n  \"statement\": " << quoted(c.statement)
-    << ",\n  \"method\": " << quoted(c.method) << ",\n  \"domain\": " << quoted(c.domain)
-    << ",\n  \"mode\": " << quoted(c.full ? "full" : "quick") << ",\n  \"shard\": " << quoted(std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count))
-    << ",\n  \"unit\": " << quoted(c.unit) << ",\n  \"work_units\": " << c.work_units << ",\n  \"units_checked\": " << c.units_checked
+  o << "{\n  \"claim\": " << json_string(c.claim) << ",\n  \"statement\": " << json_string(c.statement)
+    << ",\n  \"method\": " << json_string(c.method) << ",\n  \"domain\": " << json_string(c.domain)
+    << ",\n  \"mode\": " << json_string(c.full ? "full" : "quick") << ",\n  \"shard\": " << json_string(std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count))
+    << ",\n  \"unit\": " << json_string(c.unit) << ",\n  \"work_units\": " << c.work_units << ",\n  \"units_checked\": " << c.units_checked
     << ",\n  \"cases_checked\": " << c.cases_checked << ",\n  \"failures\": " << c.failures
-    << ",\n  \"counterexample\": " << (c.counterexample.empty() ? "null" : quoted(c.counterexample))
-    << ",\n  \"status\": " << quoted(c.passed() ? "passed" : c.cases_checked == 0 ? "nothing checked" : "FAILED")
-    << ",\n  \"revision\": " << quoted(c.revision) << ",\n  \"seconds\": " << c.seconds << "\n}\n";
+    << ",\n  \"counterexample\": " << (c.counterexample.empty() ? "null" : json_string(c.counterexample))
+    << ",\n  \"status\": " << json_string(c.passed() ? "passed" : c.cases_checked == 0 ? "nothing checked" : "FAILED")
+    << ",\n  \"revision\": " << json_string(c.revision) << ",\n  \"seconds\": " << c.seconds << "\n}\n";
   return o.str();
 }
 

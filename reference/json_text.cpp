@@ -1,8 +1,8 @@
-#include "cli/json_text.hpp"
+#include "reference/json_text.hpp"
 
 #include <cstdio>
 
-namespace roundlab::cli {
+namespace roundlab {
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
@@ -25,4 +25,4 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
-}  // namespace roundlab::cli
+}  // namespace roundlab
