@@ -91,7 +91,7 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
   const int sbits = device::source_bytes(source) * 8;
   if (o.flag("json")) {
     out << "{\"format\": " << json_string(format->name) << ", \"rounding\": " << json_string(rounding.describe())
-        << ", \"what\": " << json_string(what) << ", \"inputs\": " << rep.inputs << ", \"cases\": " << rep.cases
+        << ", \"source\": " << json_string(analysis::source_format_name(source)) << ", \"what\": " << json_string(what) << ", \"inputs\": " << rep.inputs << ", \"cases\": " << rep.cases
         << ", \"mismatches\": " << rep.mismatches << ", \"ok\": " << (rep.ok() ? "true" : "false")
         << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION) << ", \"first\": [";
     for (std::size_t i = 0; i < rep.first.size(); ++i) {

@@ -54,7 +54,7 @@ Section verification_section(const DataDir& d) {
     if (!c.contains("ok") || !c.contains("cases"))
       throw InputError("'" + d.path(f).string() + "' is not a comparison result (expected the output of `" + kCompareWriter + "`)");
     const bool ok = c["ok"].get<bool>();
-    // compare's JSON names the format and rounding; `roundlab report` puts the source in the file name.
+    // compare's JSON names the source; results written before it did have it only in the file name.
     std::string source = json_text(c, "source");
     if (const auto at = f.rfind("_from_"); source.empty() && at != std::string::npos)
       source = f.substr(at + 6, f.size() - at - 6 - 5);

@@ -64,6 +64,7 @@ TEST(CompareCli, OwnKernelExhaustiveAndSampledPass) {
             0)
       << out << err;
   EXPECT_NE(out.find("\"inputs\": 1250"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"source\": \"binary32\""), std::string::npos) << out;
   EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
 }
 
