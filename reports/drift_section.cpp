@@ -21,17 +21,35 @@ std::string family(const std::string& mode, int random_bits) {
   return random_bits > 0 ? m + std::to_string(random_bits) : m;
 }
 
-struct FamilyPoints {
-  std::vector<double> sbits, value;
+// (sbits, value) points per rounding family, the families in order of first appearance.
+struct FamilySeries {
+  struct Points {
+    std::vector<double> sbits, value;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Points> points;
+  void add(const std::string& f, double sbits, double value) {
+    const auto [it, added] = points.try_emplace(f);
+    if (added) order.push_back(f);
+    it->second.sbits.push_back(sbits);
+    it->second.value.push_back(value);
+  }
 };
+
+// A summary CSV's `column` against sbits, per family of its (mode, random_bits) rows.
+FamilySeries family_series(const CsvTable& t, const std::string& column) {
+  FamilySeries fs;
+  for (std::size_t r = 0; r < t.rows().size(); ++r)
+    fs.add(family(t.cell(r, "mode"), static_cast<int>(t.number(r, "random_bits"))), t.number(r, "sbits"), t.number(r, column));
+  return fs;
+}
 
 // Series per rounding family, in order of first appearance, with points in order of sbits.
 // `style`: 0 solid line, 1 dashed line, 2 dots; a family keeps its colour across styles.
-void add_family_lines(Plot& p, const std::vector<std::string>& order, std::map<std::string, FamilyPoints>& pts,
-                      const std::string& suffix = "", int style = 0) {
+void add_family_lines(Plot& p, const FamilySeries& fs, const std::string& suffix = "", int style = 0) {
   int colour = 0;
-  for (const auto& f : order) {
-    FamilyPoints& fp = pts[f];
+  for (const auto& f : fs.order) {
+    const FamilySeries::Points& fp = fs.points.at(f);
     std::vector<std::size_t> idx(fp.sbits.size());
     for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
     std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return fp.sbits[a] < fp.sbits[b]; });
@@ -82,18 +100,10 @@ Section drift_section(const DataDir& d) {
   const nlohmann::json lj = read_json(d, "drift/lorenz.json", kLorenzWriter);
   const CsvTable ls = read_csv(d, "drift/lorenz_summary.csv", kLorenzWriter);
   {
-    std::vector<std::string> order;
-    std::map<std::string, FamilyPoints> pts;
-    for (std::size_t r = 0; r < ls.rows().size(); ++r) {
-      const std::string f = family(ls.cell(r, "mode"), static_cast<int>(ls.number(r, "random_bits")));
-      if (!pts.count(f)) order.push_back(f);
-      pts[f].sbits.push_back(ls.number(r, "sbits"));
-      pts[f].value.push_back(ls.number(r, "ratio_z"));
-    }
     Plot p("Lorenz '63: W/τ of z against sbits");
     p.x_axis = {"significand bits (sbits)", ""};
     p.y_axis = {"W/τ (z)", "log10 scale", Scale::Log10};
-    add_family_lines(p, order, pts);
+    add_family_lines(p, family_series(ls, "ratio_z"));
     p.add_reference_line(1, "PASS ≤ 1");
     p.add_reference_line(3, "MINOR ≤ 3");
     s.figure({p.svg(),
@@ -143,15 +153,7 @@ Section drift_section(const DataDir& d) {
     const std::pair<const char*, const char*> vars[] = {{"ratio_u", " · u"}, {"ratio_v", " · v"}, {"ratio_eta", " · η"}};
     int offset = 0;
     for (const auto& [column, suffix] : vars) {
-      std::vector<std::string> order;
-      std::map<std::string, FamilyPoints> pts;
-      for (std::size_t r = 0; r < ss.rows().size(); ++r) {
-        const std::string f = family(ss.cell(r, "mode"), static_cast<int>(ss.number(r, "random_bits")));
-        if (!pts.count(f)) order.push_back(f);
-        pts[f].sbits.push_back(ss.number(r, "sbits"));
-        pts[f].value.push_back(ss.number(r, column));
-      }
-      add_family_lines(p, order, pts, suffix, offset);
+      add_family_lines(p, family_series(ss, column), suffix, offset);
       ++offset;
     }
     p.add_reference_line(1, "PASS ≤ 1");
@@ -174,15 +176,11 @@ Section drift_section(const DataDir& d) {
   ht.header = {"label", "sbits", "mode", "N", "max |error| [K]", "stagnant cells", "stagnant below [m]"};
   ht.data_files = {d.link("drift/heat.json")};
   {
-    std::vector<std::string> order;
-    std::map<std::string, FamilyPoints> pts;
+    FamilySeries errors;
     for (const auto& c : hj["configs"]) {
       const int n = c.value("random_bits", 0);
-      const std::string f = family(json_text(c, "mode"), n);
-      if (!pts.count(f)) order.push_back(f);
       const double err = c.contains("max_abs_error") && c["max_abs_error"].is_number() ? c["max_abs_error"].get<double>() : NAN;
-      pts[f].sbits.push_back(c.value("sbits", 0));
-      pts[f].value.push_back(err);
+      errors.add(family(json_text(c, "mode"), n), c.value("sbits", 0), err);
       const int stagnant = c.value("stagnant_cells", 0);
       ht.rows.push_back({json_text(c, "label"), json_text(c, "sbits"), json_text(c, "mode"), std::to_string(n), general_text(err),
                          std::to_string(stagnant),
@@ -191,7 +189,7 @@ Section drift_section(const DataDir& d) {
     Plot p("Heat diffusion: largest error against sbits");
     p.x_axis = {"significand bits (sbits)", ""};
     p.y_axis = {"max |T − T_double|", "K, log10 scale", Scale::Log10};
-    add_family_lines(p, order, pts);
+    add_family_lines(p, errors);
     s.figure({p.svg(), "Soil-column heat diffusion: the largest temperature error of the final profile per rounding.",
               {d.link("drift/heat.json")}});
   }
