@@ -166,7 +166,6 @@ void run_analyses(Runner& r, const fs::path& data, Size size, std::uint64_t seed
     const std::string format = "b8p4";
     const std::string delta_range = size == Size::Full ? "1:2" : "1:1.125";  // one target ulp suffices: bias depends on δ
     const std::string grid = size == Size::Full ? "grid:10" : "grid:8";
-    const std::vector<std::string> modes = {"srff", "srf", "src", "sro"};
     std::vector<std::pair<Args, fs::path>> runs;
     auto with_mode = [&](Args a, const std::string& mode, int n) {
       a.insert(a.end(), {"--mode", mode});
@@ -220,7 +219,7 @@ void run_analyses(Runner& r, const fs::path& data, Size size, std::uint64_t seed
       if (c.n > 0) a.insert(a.end(), {"--random-bits", std::to_string(c.n)});
       if (c.exhaustive) a.push_back("--exhaustive");
       else a.insert(a.end(), {"--samples", size == Size::Full ? "10000000" : "200000", "--seed", seed_text});
-      // The file name carries the source (compare's JSON names format and rounding, not the source).
+      // The file name carries the source too, so that the folder reads without opening the files.
       const std::string stem = c.format + "_" + c.mode + (c.n ? std::to_string(c.n) : "") + "_from_" + c.source;
       r.tick(static_cast<int>(i + 1), static_cast<int>(list.size()));
       r.run(a, data / "verification" / "compare" / (stem + ".json"), {0, 1});  // mismatches are a result
