@@ -17,12 +17,6 @@
 
 namespace roundlab::cli {
 
-std::string hex_code(unsigned long long code, int bits) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", (bits + 3) / 4, code);
-  return buf;
-}
-
 namespace {
 
 std::vector<std::string> split(const std::string& line) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "reference/number_text.hpp"  // hex_code, used by most commands
+
 namespace roundlab::cli {
 
 using Args = std::vector<std::string>;
@@ -27,7 +29,5 @@ int run_version(const Args& args, std::ostream& out, std::ostream& err);
 
 // Dispatches argv[1] to a subcommand; prints usage on unknown commands.
 int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream& err);
-
-std::string hex_code(unsigned long long code, int bits);  // "0x7e", zero-padded to ⌈bits/4⌉ digits
 
 }  // namespace roundlab::cli

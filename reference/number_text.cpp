@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <vector>
 
 #include "reference/error.hpp"
@@ -244,6 +245,12 @@ std::string to_short_decimal(const ExactValue& v, int digits) {
   mpfr_free_str(s);
   if (v.is_zero() && v.negative()) out = "-0";
   return out;
+}
+
+std::string hex_code(std::uint64_t code, int bits) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "0x%0*llx", (bits + 3) / 4, static_cast<unsigned long long>(code));
+  return buf;
 }
 
 }  // namespace roundlab

@@ -1,5 +1,6 @@
 // Text <-> ExactValue: exact parsing of decimal and C99 hex-float literals, exact printing.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,8 @@ std::string to_exact_decimal(const ExactValue& value);
 
 // Short human-readable decimal (17 significant digits), e.g. for tables.
 std::string to_short_decimal(const ExactValue& value, int digits = 17);
+
+// A code word as hex, zero-padded to ⌈bits/4⌉ digits ("0x7e", "0x0011"). Exact.
+std::string hex_code(std::uint64_t code, int bits);
 
 }  // namespace roundlab

@@ -23,18 +23,9 @@ const IeeeLikeFormat& ieee_like(const Format& format) {
   return *f;
 }
 
-std::string hex(std::uint64_t v, int bits) {
-  std::ostringstream s;
-  s << "0x" << std::hex;
-  s.width((bits + 3) / 4);
-  s.fill('0');
-  s << v;
-  return s.str();
-}
-
 std::string code_text(const IeeeLikeFormat& f, std::uint64_t code) {
-  if (f.k < 64 && code >> f.k != 0) return hex(code, f.k) + " (not a code of " + f.name + ")";
-  return hex(code, f.k) + " (" + to_hex_float(f.decode(code)) + ")";
+  if (f.k < 64 && code >> f.k != 0) return hex_code(code, f.k) + " (not a code of " + f.name + ")";
+  return hex_code(code, f.k) + " (" + to_hex_float(f.decode(code)) + ")";
 }
 
 bool is_nan_code(const IeeeLikeFormat& f, std::uint64_t code) {
@@ -47,7 +38,7 @@ std::string describe_counterexample(const IeeeLikeFormat& format, const Rounding
                                     device::SourceFormat source, const Counterexample& c) {
   const int sbits = device::source_bytes(source) * 8;
   std::ostringstream s;
-  s << "input " << analysis::source_format_name(source) << " " << hex(c.input_bits, sbits) << " ("
+  s << "input " << analysis::source_format_name(source) << " " << hex_code(c.input_bits, sbits) << " ("
     << to_hex_float(analysis::source_value(source, c.input_bits)) << ")";
   if (rounding.is_stochastic()) s << " r=" << c.r;
   s << ": expected " << (c.expected ? code_text(format, *c.expected) : std::string("no encoding (NaN)")) << ", got "
