@@ -294,10 +294,17 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
       lo = r[2 * i];
       hi = r[2 * i + 1];
     }
-    if constexpr (RK == RKind::Slot4 || RK == RKind::Slot8) lo = static_cast<u32>(slots[i]) & top_mask;
+    if constexpr (RK == RKind::Slot4) lo = slots[i];  // masked to N bits by the unpack
+    if constexpr (RK == RKind::Slot8) lo = static_cast<u32>(slots[i]) & top_mask;
     if constexpr (RK == RKind::Slot16) lo = static_cast<u32>(slots16[i]) & top_mask;
     u8 ne = 0;
-    if constexpr (RK == RKind::Slot16Lazy) {
+    if constexpr (is_aligned_kernel(K)) {
+      static_assert(!std::is_same_v<Out, WithFlags> && RK != RKind::Pair, "aligned kernels: Philox slots, no flags");
+      u8 t = 0;
+      const u32 rw = RK == RKind::Slot16Lazy ? u32{slots16[i]} : lo;
+      out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, static_cast<u32>(x), rw, t));
+      if constexpr (RK == RKind::Slot16Lazy) tie[i] = t;
+    } else if constexpr (RK == RKind::Slot16Lazy) {
       const u32 top = slots16[i];
       const u32 lo0 = (top << sh_lo) & lo_keep, hi0 = (top << sh_a) >> sh_b;
       out[i] = static_cast<Code>(
@@ -310,15 +317,35 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
 }
 
 // Slot4: the 32 nibble slots of each Philox block as bytes in slot order (low nibbles of the block's 16
-// bytes, then their high nibbles; see device/philox.hpp).
-RL_FAST_INLINE void unpack_nibbles(const u32* words, std::size_t blocks, u8* __restrict out) {
+// bytes, then their high nibbles; see device/philox.hpp), each AND-ed with `mask` (the low N bits).
+RL_FAST_INLINE void unpack_nibbles(const u32* words, std::size_t blocks, u8* __restrict out, u8 mask) {
   const u8* __restrict b = reinterpret_cast<const u8*>(words);
   for (std::size_t j = 0; j < blocks; ++j)
     for (int k = 0; k < 16; ++k) {
-      out[32 * j + k] = b[16 * j + k] & 15u;
-      out[32 * j + 16 + k] = b[16 * j + k] >> 4;
+      out[32 * j + k] = b[16 * j + k] & mask;
+      out[32 * j + 16 + k] = (b[16 * j + k] >> 4) & mask;
     }
 }
+
+#ifdef RL_FAST_X86
+// AVX-512: four blocks (64 bytes, 128 slots) per step: low and high nibbles, then each block's 16 bytes of
+// each interleaved back into slot order by two permutes.
+RL_TARGET_AVX512 void unpack_nibbles_avx512(const u32* words, std::size_t blocks, u8* out, u8 mask) {
+  const u8* b = reinterpret_cast<const u8*>(words);
+  const __m512i m = _mm512_set1_epi8(static_cast<char>(mask));
+  const __m512i first = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
+  const __m512i second = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
+  std::size_t j = 0;
+  for (; j + 4 <= blocks; j += 4) {
+    const __m512i v = _mm512_loadu_si512(b + 16 * j);
+    const __m512i lo = _mm512_and_si512(v, m);
+    const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), m);  // bits from the next byte masked off
+    _mm512_storeu_si512(out + 32 * j, _mm512_permutex2var_epi64(lo, first, hi));
+    _mm512_storeu_si512(out + 32 * j + 64, _mm512_permutex2var_epi64(lo, second, hi));
+  }
+  if (j < blocks) unpack_nibbles(words + 4 * j, blocks - j, out + 32 * j, mask);
+}
+#endif
 
 // Bit k of the result = flag k of 64 consecutive 0/1 flags (the lazy draw's ties). Portable: each
 // 8-byte word's flags gathered into one byte by a multiply; the x86 variants use a vector compare.
@@ -339,7 +366,7 @@ RL_FAST_INLINE void store_codes(const u32* __restrict codes, void* out_v, std::s
 
 using StoreFn = void (*)(const u32*, void*, std::size_t);
 
-#define RL_FAST_ISA_STRUCT(NAME, ATTR, SPECIALISE, MASK)                                                           \
+#define RL_FAST_ISA_STRUCT(NAME, ATTR, SPECIALISE, MASK, UNPACK)                                                           \
   struct NAME {                                                                                                 \
     static constexpr bool specialise = SPECIALISE;                                                              \
     template <class T, FastKernel K, RKind RK, int kSel, class Out>                                             \
@@ -351,7 +378,7 @@ using StoreFn = void (*)(const u32*, void*, std::size_t);
     ATTR static void store(const u32* codes, void* out, std::size_t n) {                                        \
       store_codes<Out>(codes, out, n);                                                                          \
     }                                                                                                           \
-    ATTR static void unpack(const u32* words, std::size_t blocks, u8* out) { unpack_nibbles(words, blocks, out); } \
+    ATTR static void unpack(const u32* words, std::size_t blocks, u8* out, u8 mask) { UNPACK(words, blocks, out, mask); } \
     ATTR static void low_parts(const PhiloxKeys& k, u64 base, const u32* idx, std::size_t m, u64* out) {       \
       philox_low_parts(k, base, idx, m, out);                                                                   \
     }                                                                                                           \
@@ -382,10 +409,10 @@ RL_TARGET_AVX512 RL_FAST_INLINE u64 flag_mask_avx512(const u8* flags) {
 #endif
 
 // The baseline build does not vectorize (no variable shifts before AVX2): no specialised variants.
-RL_FAST_ISA_STRUCT(IsaBaseline, , false, flag_mask_portable)
+RL_FAST_ISA_STRUCT(IsaBaseline, , false, flag_mask_portable, unpack_nibbles)
 #ifdef RL_FAST_X86
-RL_FAST_ISA_STRUCT(IsaAvx2, RL_TARGET_AVX2, true, flag_mask_avx2)
-RL_FAST_ISA_STRUCT(IsaAvx512, RL_TARGET_AVX512, true, flag_mask_avx512)
+RL_FAST_ISA_STRUCT(IsaAvx2, RL_TARGET_AVX2, true, flag_mask_avx2, unpack_nibbles)
+RL_FAST_ISA_STRUCT(IsaAvx512, RL_TARGET_AVX512, true, flag_mask_avx512, unpack_nibbles_avx512)
 #endif
 #undef RL_FAST_ISA_STRUCT
 
@@ -406,7 +433,7 @@ ChunkFn pick_out(int bytes, bool flags) {
 template <class Isa, class T, FastKernel K, RKind RK>
 ChunkFn pick_sel(int sel, int bytes, bool flags) {
   if constexpr (Isa::specialise) {
-    switch (sel) {
+    switch (sel & 3) {
       case 0: return pick_out<Isa, T, K, RK, 0>(bytes, flags);
       case 1: return pick_out<Isa, T, K, RK, 1>(bytes, flags);
       case 2: return pick_out<Isa, T, K, RK, 2>(bytes, flags);
@@ -418,9 +445,57 @@ ChunkFn pick_sel(int sel, int bytes, bool flags) {
   return pick_out<Isa, T, K, RK>(bytes, flags);
 }
 
+// Aligned kernels (no flags, 1- or 2-byte codes, the plan's sel bits 0, 1 and 5 with bit 4 set); only where
+// the ISA vectorizes them (the launcher takes the plan's fallback otherwise).
+template <class Isa, class T, FastKernel K, RKind RK>
+ChunkFn pick_aligned_sel(int sel, int bytes) {
+  if constexpr (Isa::specialise && sizeof(typename T::S::Word) == 4) {
+    auto out = [bytes](auto sel_c) -> ChunkFn {
+      constexpr int kSel = decltype(sel_c)::value;
+      return bytes == 1 ? &Isa::template run<T, K, RK, kSel, u8> : &Isa::template run<T, K, RK, kSel, u16>;
+    };
+    switch ((sel & 3) | ((sel & 32) >> 3)) {
+      case 0: return out(std::integral_constant<int, 16>{});
+      case 1: return out(std::integral_constant<int, 17>{});
+      case 2: return out(std::integral_constant<int, 18>{});
+      case 3: return out(std::integral_constant<int, 19>{});
+      case 4: return out(std::integral_constant<int, 48>{});
+      case 5: return out(std::integral_constant<int, 49>{});
+      case 6: return out(std::integral_constant<int, 50>{});
+      default: return out(std::integral_constant<int, 51>{});
+    }
+  }
+  (void)sel;
+  (void)bytes;
+  return nullptr;
+}
+
+template <class Isa, class T, FastKernel K>
+ChunkFn pick_aligned(RKind rk, int sel, int bytes) {
+  if constexpr (K == FastKernel::ExactSRAligned) {
+    return rk == RKind::Slot16Lazy ? pick_aligned_sel<Isa, T, K, RKind::Slot16Lazy>(sel, bytes) : nullptr;
+  } else {
+    switch (rk) {
+      case RKind::Slot4: return pick_aligned_sel<Isa, T, K, RKind::Slot4>(sel, bytes);
+      case RKind::Slot8: return pick_aligned_sel<Isa, T, K, RKind::Slot8>(sel, bytes);
+      case RKind::Slot16:  // N ≤ p_s − P ≤ 10 > 8 only from binary16 sources
+        if constexpr (std::is_same_v<typename T::S, FastSourceBinary16>)
+          return pick_aligned_sel<Isa, T, K, RKind::Slot16>(sel, bytes);
+        return nullptr;
+      default: return nullptr;
+    }
+  }
+}
+
 template <class Isa, class T>
 ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
   switch (k) {
+    case FastKernel::SrffAligned: return pick_aligned<Isa, T, FastKernel::SrffAligned>(rk, sel, bytes);
+    case FastKernel::SrfAligned: return pick_aligned<Isa, T, FastKernel::SrfAligned>(rk, sel, bytes);
+    case FastKernel::SrcAligned: return pick_aligned<Isa, T, FastKernel::SrcAligned>(rk, sel, bytes);
+    case FastKernel::SroAligned: return pick_aligned<Isa, T, FastKernel::SroAligned>(rk, sel, bytes);
+    case FastKernel::SrceilAligned: return pick_aligned<Isa, T, FastKernel::SrceilAligned>(rk, sel, bytes);
+    case FastKernel::ExactSRAligned: return pick_aligned<Isa, T, FastKernel::ExactSRAligned>(rk, sel, bytes);
     case FastKernel::NearestEven: return pick_sel<Isa, T, FastKernel::NearestEven, RKind::None>(sel, bytes, flags);
     case FastKernel::Deterministic: return pick_out<Isa, T, FastKernel::Deterministic, RKind::None>(bytes, flags);
     case FastKernel::FewBitNarrow:
@@ -568,7 +643,7 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   }
   const Isa isa = chosen_isa();
   const bool use_random = plan.kernel != FastKernel::Deterministic && plan.kernel != FastKernel::NearestEven;
-  const int nbits = plan.kernel == FastKernel::ExactSR ? 64 : plan.n;
+  const int nbits = plan.kernel == FastKernel::ExactSR || plan.kernel == FastKernel::ExactSRAligned ? 64 : plan.n;
   // Philox words: N ≤ 32 one 32-bit word per element (4 per block), N > 32 a (low, high) pair (2 per
   // block), masked to N bits. Explicit words are copied as pairs and used unmasked, as round_element does.
   const bool explicit_r = use_random && random.explicit_r != nullptr;
@@ -578,7 +653,13 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
     rk = nbits <= 4 ? RKind::Slot4 : nbits <= 8 ? RKind::Slot8 : nbits <= 16 ? RKind::Slot16 : RKind::Slot16Lazy;
   const int cb = code_bytes(f);
   const bool flags = no_encoding != nullptr;
-  const ChunkFn chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags);
+  ChunkFn chunk = nullptr;
+  if (is_aligned_kernel(plan.kernel) && !flags && !explicit_r)
+    chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags);
+  if (chunk == nullptr) {  // not an aligned kernel, or none for this ISA / these words / with flags
+    const FastKernel k = is_aligned_kernel(plan.kernel) ? plan.fallback : plan.kernel;
+    chunk = chunk_for(isa, source, k, rk, plan.sel, cb, flags);
+  }
   const StoreFn store = store_for(isa, cb);
   const auto unpack = RL_ISA_MEMBER(isa, unpack);
   const PhiloxFn philox = philox_for(isa);
@@ -618,7 +699,7 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
         const std::size_t blocks = static_cast<std::size_t>((rc.off + len + per_block - 1) / per_block);
         philox(keys, block0, blocks, rbuf);
         if (rk == RKind::Slot4) {
-          unpack(rbuf, blocks, sbuf);
+          unpack(rbuf, blocks, sbuf, static_cast<u8>(low_mask(nbits)));
           rc.slots = sbuf;
         } else {
           rc.slots = reinterpret_cast<const u8*>(rbuf);

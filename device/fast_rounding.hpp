@@ -45,7 +45,17 @@ enum class FastKernel : std::uint8_t {
   FewBitNarrow,   // SRFF SRF SRC SRO SRCEIL, 1 ≤ N ≤ 30 − p_s (binary32: N ≤ 6): ν in 32 bits
   FewBitWide,     // the same modes, 1 ≤ N ≤ 62 − p_s: ν in 64 bits
   ExactSR,        // SR: round away iff ⌊ν·2^64⌋ + r ≥ 2^64
+  // Aligned kernels (fast_round_aligned): 32-bit source words, Philox slots, no flags, signed targets of
+  // at most 16 bits whose out-of-range code is the largest magnitude code or the next one. The mode is a
+  // template constant; the plan's `fallback` is the kernel above that gives the same codes everywhere else.
+  SrffAligned, SrfAligned, SrcAligned, SroAligned, SrceilAligned,  // few-bit, 1 ≤ N ≤ min(p_s − P, 30 − p_s)
+  ExactSRAligned,  // exact SR from the word's 16-bit top part (lazy draw), p_s − P ≥ 1
 };
+
+RL_HD constexpr bool is_aligned_kernel(FastKernel k) {
+  return k == FastKernel::SrffAligned || k == FastKernel::SrfAligned || k == FastKernel::SrcAligned ||
+         k == FastKernel::SroAligned || k == FastKernel::SrceilAligned || k == FastKernel::ExactSRAligned;
+}
 
 // Constants of one (source, target, rounding) combination; plain data, built on the host or device.
 struct FastPlan {
@@ -73,7 +83,15 @@ struct FastPlan {
   // as 0 otherwise (bit 0: the sign is dropped for zero results);
   // ±Inf already encodes as the out-of-range code when its exponent is beyond the target's and the
   // saturation table maps both alike.
+  // Bit 4: the out-of-range codes are sat_pos = max_mc or max_mc + 1 and sat_neg = sat_pos | sign_bit in a
+  // signed format, so that out of range is min(mc, sat_pos) and the sign is OR-ed in (the aligned kernels);
+  // bit 5 with it: sat_pos = max_mc + 1 = sat_neg instead (no sign on out-of-range codes).
   int sel = 3;
+  // Aligned kernels: the kernel of the same codes for explicit words, flags and ISAs without the aligned
+  // variants; a_kbase = (e_thr − 1)·2^t_s, a_cs = s0 + e_thr.
+  FastKernel fallback = FastKernel::None;
+  std::uint32_t a_kbase = 0;
+  int a_cs = 0;
 };
 
 // Source layouts: sign shift, trailing bits, exponent mask, bias, precision.
@@ -212,6 +230,35 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
         plan.inf_pos_none == plan.sat_pos_none && plan.inf_neg_none == plan.sat_neg_none))
     plan.sel |= 2;
   plan.kernel = kernel;
+  // The aligned kernels (see fast_round_aligned).
+  const int t_s = ps - 1;
+  plan.a_kbase = static_cast<std::uint32_t>(plan.e_thr - 1) << t_s;
+  plan.a_cs = plan.s0 + plan.e_thr;
+  const bool signed_format = f.is_signed && f.sign_bit != 0;
+  const bool min_shape = signed_format && (plan.sat_pos == plan.max_mc || plan.sat_pos == plan.max_mc + 1) &&
+                         plan.sat_neg == (plan.sat_pos | plan.sign_bit);
+  const bool min_shape_unsigned_oor =  // e.g. OCP E4M3: out of range is the NaN 0x7f for either sign
+      signed_format && plan.sat_pos == plan.max_mc + 1 && plan.sat_neg == plan.sat_pos;
+  if (min_shape) plan.sel |= 16;
+  else if (min_shape_unsigned_oor) plan.sel |= 16 | 32;
+  if ((plan.sel & 16) == 0 || source == SourceFormat::Binary64 || code_bytes(f) > 2) return plan;
+  FastKernel aligned = FastKernel::None;
+  if (kernel == FastKernel::FewBitNarrow && plan.n <= plan.s0) {
+    switch (rd.mode) {
+      case DeviceMode::SRFF: aligned = FastKernel::SrffAligned; break;
+      case DeviceMode::SRF: aligned = FastKernel::SrfAligned; break;
+      case DeviceMode::SRC: aligned = FastKernel::SrcAligned; break;
+      case DeviceMode::SRO: aligned = FastKernel::SroAligned; break;
+      case DeviceMode::SRCEIL: aligned = FastKernel::SrceilAligned; break;
+      default: break;
+    }
+  } else if (kernel == FastKernel::ExactSR && plan.s0 >= 1) {
+    aligned = FastKernel::ExactSRAligned;
+  }
+  if (aligned != FastKernel::None) {
+    plan.fallback = kernel;
+    plan.kernel = aligned;
+  }
   return plan;
 }
 
@@ -407,6 +454,82 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
 
 }  // namespace fast_detail
 
+// Aligned kernels: the target's grid as a shift of one 32-bit word. With a = |source word|, E its exponent
+// field, the truncated magnitude code is tc = base >> s, where
+//   normal range (a ≥ a_thr, E ≥ e_thr):   base = a − (e_thr − 1)·2^t_s,  s = s0
+//     (base = qb·2^t_s + m with qb = E − e_thr, so base >> s0 = qb·2^T + (m >> s0): a carry out of the
+//     significand moves into the exponent field by itself);
+//   below it (E < e_thr):                  base = m,                      s = s0 + e_thr − E
+//     (m with the hidden bit; a source subnormal, E = 0, doubles its word instead, keeping s0 + e_thr − E);
+// so s = max(a_cs − E, s0) and base = max(a − (e_thr − 1)·2^t_s, m) (as signed words) in both. The discarded part is D = base mod 2^s, ν = D / 2^s. Then:
+//   few-bit (N ≤ s0, so h = 2^(s−N) ≥ 1): C = ⌊ν·2^N⌋ rounded by the mode is ⌊(D + add) / h⌋ with
+//     SRFF add = 0, SRF h/2, SRC (h − 1 + lsb)/2, SRO (h − 1 + !lsb)/2, SRCEIL h − 1 (lsb = bit s − N of
+//     base, halves floored), and C + r ≥ 2^N ⟺ D + add + r·h ≥ 2^s, so mc = (base + add + r·h) >> s.
+//     s is capped at 31 ≥ p_s + N + 1: beyond, ν·2^N < 1/2 and ν > 0 for the true and the capped s alike.
+//     Every sum stays below 2^32 (base < 2^31, add + r·h < 2^s).
+//   exact SR from the 16-bit top part `top` of the word (lazy draw, as round_fields): away iff
+//     ⌊ν·2^16⌋ + top ≥ 2^16 unless that sum is 2^16 − 1 (then `tie` = 1 and the caller decides with the
+//     whole word: a superset of the true ties, which also need bits of ν below 2^-16). With
+//     rv = top·2^(s−16) (floored for s < 16, where ν has no bits below 2^-16 and no tie arises),
+//     mc = (base + rv) >> s. For s > 31 (capped at 62: m >> 31 = 0 already), base is first shifted right
+//     by s − 31 and s = 31: ⌊ν·2^16⌋ is unchanged and tc = 0.
+// Out of range is min(mc, sat_pos) and the sign is OR-ed in (the plan's sel bit 4), except on out-of-range
+// codes where sel bit 5 says they carry none. The integer steps
+// are the same for every element, so a loop over elements vectorizes with 32-bit lanes.
+template <class S, FastKernel K, int kSel>
+RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, std::uint32_t x, std::uint32_t r,
+                                                std::uint8_t& tie) {
+  using U = std::uint32_t;
+  using I = std::int32_t;
+  static_assert(S::k <= 32, "aligned kernels take 32-bit source words");
+  constexpr U abs_mask = (U{1} << (S::k - 1)) - 1;
+  constexpr U hidden = U{1} << S::t;
+  constexpr U inf_bits = ((U{1} << (S::k - 1 - S::t)) - 1) << S::t;
+  const U a = x & abs_mask;
+  const I e = static_cast<I>(a >> S::t);
+  const U m = (a & (hidden - 1)) + (a < hidden ? a : hidden);  // frac + hidden, or 2·frac for E = 0
+  // Signed: a − a_kbase = (E − e_thr + 1)·2^t_s + frac is ≥ m exactly in the normal range.
+  const I bn = static_cast<I>(a - P.a_kbase);
+  const U base0 = bn > static_cast<I>(m) ? static_cast<U>(bn) : m;
+  I su = P.a_cs - e;
+  su = su > P.s0 ? su : P.s0;
+  U mc = 0;
+  if constexpr (K == FastKernel::ExactSRAligned) {
+    su = su < 62 ? su : 62;
+    const I s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
+    const U base = base0 >> (su - s);
+    const U total = base + ((r << 16) >> (32 - s));
+    mc = total >> s;
+    tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+  } else {
+    const I s = su < 31 ? su : 31;
+    const I sn = s - P.n;
+    const U h = U{1} << sn;
+    U add = 0, rr = r;
+    if constexpr (K == FastKernel::SrfAligned) add = h >> 1;
+    if constexpr (K == FastKernel::SrcAligned) add = (h - 1 + static_cast<U>((base0 & h) != 0)) >> 1;
+    if constexpr (K == FastKernel::SroAligned) add = (h - 1 + static_cast<U>((base0 & h) == 0)) >> 1;
+    if constexpr (K == FastKernel::SrceilAligned) {
+      add = h - 1;
+      rr = r ^ static_cast<U>(P.rxor);
+    }
+    mc = (base0 + add + (rr << sn)) >> s;
+    tie = 0;
+  }
+  const U mag = mc < static_cast<U>(P.sat_pos) ? mc : static_cast<U>(P.sat_pos);
+  const bool neg = (x >> (S::k - 1)) != 0;
+  bool sneg = neg;
+  if constexpr ((kSel & 1) != 0) sneg = neg & (mag != 0);
+  U code = mag | (sneg ? static_cast<U>(P.sign_bit) : U{0});
+  if constexpr ((kSel & 32) != 0) code = mag == static_cast<U>(P.sat_pos) ? mag : code;
+  if constexpr ((kSel & 2) != 0) {
+    const U code_inf = neg ? static_cast<U>(P.inf_neg) : static_cast<U>(P.inf_pos);
+    code = a == inf_bits ? code_inf : code;
+  }
+  code = a > inf_bits ? static_cast<U>(P.nan) : code;
+  return code;
+}
+
 // One element: the code (targets of at most 32 bits) and, in `none`, 1 where the result is NaN in a
 // format without NaN. (r_lo, r_hi) is the element's random word, its low and high 32 bits (few-bit
 // modes: the N-bit word; ExactSR: the 64-bit word); ignored by the deterministic kernel.
@@ -443,10 +566,12 @@ RL_HD DeviceResult fast_round_element(const FastPlan& P, std::uint64_t bits, std
   DeviceResult res;
   std::uint8_t none = 0;
   const auto lo = static_cast<std::uint32_t>(r), hi = static_cast<std::uint32_t>(r >> 32);
+  // Whole words: the aligned kernels' fallback (the aligned ones draw the top part first).
+  const FastKernel kernel = is_aligned_kernel(P.kernel) ? P.fallback : P.kernel;
   auto run = [&](auto src, std::uint64_t word) {
     using S = decltype(src);
     const auto w = static_cast<typename S::Word>(word);
-    switch (P.kernel) {
+    switch (kernel) {
       case FastKernel::NearestEven: return fast_round_word<S, FastKernel::NearestEven>(P, w, lo, hi, none);
       case FastKernel::Deterministic: return fast_round_word<S, FastKernel::Deterministic>(P, w, lo, hi, none);
       case FastKernel::ExactSR: return fast_round_word<S, FastKernel::ExactSR>(P, w, lo, hi, none);
@@ -455,7 +580,7 @@ RL_HD DeviceResult fast_round_element(const FastPlan& P, std::uint64_t bits, std
         if constexpr (sizeof(typename S::Word) == 4)
           return fast_round_word<S, FastKernel::FewBitNarrow>(P, w, lo, hi, none);
         break;
-      case FastKernel::None: break;
+      default: break;
     }
     return std::uint32_t{0};
   };

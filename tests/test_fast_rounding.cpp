@@ -270,6 +270,13 @@ void sweep_binary32_target(const std::string& target, bool expect_fast) {
       device::RandomInput random;
       random.explicit_r = r.data();
       compare_launchers("binary32->" + target, f, rd, SourceFormat::Binary32, in.data(), in.size(), random);
+      if (!device::needs_random(rd)) continue;
+      // Philox words: the launcher's production path (the aligned kernels take no explicit words).
+      random.explicit_r = nullptr;
+      random.stream = device::RandomStream{rng(), rng() % 4};
+      random.first_index = rng() % 64;
+      compare_launchers("binary32->" + target + " (philox)", f, rd, SourceFormat::Binary32, in.data(), in.size(),
+                        random);
     }
   }
   EXPECT_EQ(any_fast, expect_fast) << target;
@@ -302,8 +309,13 @@ void sweep_16bit_source(SourceFormat s, const std::string& target) {
       random_words(r, f, rd, s, in.data(), in.size(), rng);
       device::RandomInput random;
       random.explicit_r = r.data();
-      compare_launchers(std::string(s == SourceFormat::Bfloat16 ? "bfloat16" : "binary16") + "->" + target, f, rd, s,
-                        in.data(), in.size(), random);
+      const std::string label = std::string(s == SourceFormat::Bfloat16 ? "bfloat16" : "binary16") + "->" + target;
+      compare_launchers(label, f, rd, s, in.data(), in.size(), random);
+      if (!device::needs_random(rd)) continue;
+      random.explicit_r = nullptr;
+      random.stream = device::RandomStream{rng(), rng() % 4};
+      random.first_index = rng() % 64;
+      compare_launchers(label + " (philox)", f, rd, s, in.data(), in.size(), random);
     }
   }
 }
@@ -325,6 +337,41 @@ TEST(FastRounding, PlanAppliesWhereExpected) {
   EXPECT_FALSE(device::fast_path_applies(format_of("ocp_e4m3"),
                                          DeviceRounding{DeviceMode::SRC, 39, DeviceSaturation::None},
                                          SourceFormat::Binary32));
+}
+
+// The aligned kernels are taken where their conditions hold (so the sweeps above test them), with the
+// kernel of the same codes as fallback, and not elsewhere.
+TEST(FastRounding, AlignedKernelsWhereExpected) {
+  auto plan = [](const char* t, DeviceMode m, int n, DeviceSaturation sat = DeviceSaturation::None,
+                 SourceFormat s = SourceFormat::Binary32) {
+    return device::make_fast_plan(format_of(t), DeviceRounding{m, n, sat}, s);
+  };
+  using device::FastKernel;
+  for (const char* t : {"bfloat16", "binary16", "p3109_k8p4se", "ocp_e4m3", "ocp_e5m2", "ocp_e2m1"}) {
+    for (DeviceSaturation sat : {DeviceSaturation::None, DeviceSaturation::Finite, DeviceSaturation::Propagate}) {
+      const auto src = plan(t, DeviceMode::SRC, 3, sat);
+      EXPECT_EQ(src.kernel, FastKernel::SrcAligned) << t << " sat " << static_cast<int>(sat);
+      EXPECT_EQ(src.fallback, FastKernel::FewBitNarrow) << t;
+      const auto sr = plan(t, DeviceMode::SR, 64, sat);
+      EXPECT_EQ(sr.kernel, FastKernel::ExactSRAligned) << t << " sat " << static_cast<int>(sat);
+      EXPECT_EQ(sr.fallback, FastKernel::ExactSR) << t;
+    }
+    EXPECT_EQ(plan(t, DeviceMode::SRFF, 1).kernel, FastKernel::SrffAligned) << t;
+    EXPECT_EQ(plan(t, DeviceMode::SRF, 6).kernel, FastKernel::SrfAligned) << t;
+    EXPECT_EQ(plan(t, DeviceMode::SRO, 2).kernel, FastKernel::SroAligned) << t;
+    EXPECT_EQ(plan(t, DeviceMode::SRCEIL, 4).kernel, FastKernel::SrceilAligned) << t;
+    EXPECT_EQ(plan(t, DeviceMode::SRC, 7).kernel, FastKernel::FewBitWide) << t;  // N > 30 − 24
+    EXPECT_EQ(plan(t, DeviceMode::SR, 64, DeviceSaturation::None, SourceFormat::Binary64).kernel, FastKernel::ExactSR);
+  }
+  EXPECT_EQ(plan("ocp_e4m3", DeviceMode::SRC, 3, DeviceSaturation::None, SourceFormat::Bfloat16).kernel,
+            FastKernel::SrcAligned);
+  // binary16 → E5M2: p_s − P = 11 − 3 = 8 bits discarded in the normal range, so N ≤ 8.
+  EXPECT_EQ(plan("ocp_e5m2", DeviceMode::SRC, 8, DeviceSaturation::None, SourceFormat::Binary16).kernel,
+            FastKernel::SrcAligned);
+  EXPECT_EQ(plan("ocp_e5m2", DeviceMode::SRC, 9, DeviceSaturation::None, SourceFormat::Binary16).kernel,
+            FastKernel::FewBitNarrow);
+  EXPECT_EQ(plan("binary32", DeviceMode::SR, 64).kernel, FastKernel::ExactSR);  // P = p_s: nothing discarded
+  EXPECT_EQ(plan("p3109_k8p5uf", DeviceMode::SRC, 3).kernel, FastKernel::FewBitNarrow);  // unsigned
 }
 
 TEST(FastRounding, PhiloxFillMatchesStreamDefinition) {
@@ -487,6 +534,9 @@ long check_lazy_draw(const char* target, DeviceMode mode, int n, std::uint64_t f
   device::round_array_cpu(f, rd, SourceFormat::Binary32, in.data(), a.data(), in.size(), whole, na.data(), 2);
   device::round_array_cpu(f, rd, SourceFormat::Binary32, in.data(), b.data(), in.size(), philox, nb.data(), 2);
   device::round_array_cpu_fast(f, rd, SourceFormat::Binary32, in.data(), c.data(), in.size(), philox, nc.data(), 2);
+  std::vector<unsigned char> d(in.size() * cb);  // without flags: the aligned kernels where they apply
+  device::round_array_cpu_fast(f, rd, SourceFormat::Binary32, in.data(), d.data(), in.size(), philox, nullptr, 2);
+  EXPECT_EQ(a, d) << target << " fast lazy (no flags) vs whole word, N=" << n;
   EXPECT_EQ(a, b) << target << " generic lazy vs whole word, N=" << n;
   EXPECT_EQ(na, nb) << target;
   EXPECT_EQ(a, c) << target << " fast lazy vs whole word, N=" << n;
