@@ -219,6 +219,17 @@ struct Binary16Tag {
   using S = FastSourceBinary16;
   static constexpr int lshift = 0;
 };
+// 16-bit lanes for the aligned RNE kernel.
+struct Bfloat16LanesTag {
+  using In = u16;
+  using S = FastSourceBfloat16Lanes;
+  static constexpr int lshift = 0;
+};
+struct Binary16LanesTag {
+  using In = u16;
+  using S = FastSourceBinary16Lanes;
+  static constexpr int lshift = 0;
+};
 struct Binary64Tag {
   using In = u64;
   using S = FastSourceBinary64;
@@ -302,7 +313,7 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
       static_assert(!std::is_same_v<Out, WithFlags> && RK != RKind::Pair, "aligned kernels: Philox slots, no flags");
       u8 t = 0;
       const u32 rw = RK == RKind::Slot16Lazy ? u32{slots16[i]} : lo;
-      out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, static_cast<u32>(x), rw, t));
+      out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, x, rw, t));
       if constexpr (RK == RKind::Slot16Lazy) tie[i] = t;
     } else if constexpr (RK == RKind::Slot16Lazy) {
       const u32 top = slots16[i];
@@ -449,7 +460,7 @@ ChunkFn pick_sel(int sel, int bytes, bool flags) {
 // the ISA vectorizes them (the launcher takes the plan's fallback otherwise).
 template <class Isa, class T, FastKernel K, RKind RK>
 ChunkFn pick_aligned_sel(int sel, int bytes) {
-  if constexpr (Isa::specialise && sizeof(typename T::S::Word) == 4) {
+  if constexpr (Isa::specialise && sizeof(typename T::S::Word) <= 4) {
     auto out = [bytes](auto sel_c) -> ChunkFn {
       constexpr int kSel = decltype(sel_c)::value;
       return bytes == 1 ? &Isa::template run<T, K, RK, kSel, u8> : &Isa::template run<T, K, RK, kSel, u16>;
@@ -474,6 +485,8 @@ template <class Isa, class T, FastKernel K>
 ChunkFn pick_aligned(RKind rk, int sel, int bytes) {
   if constexpr (K == FastKernel::ExactSRAligned) {
     return rk == RKind::Slot16Lazy ? pick_aligned_sel<Isa, T, K, RKind::Slot16Lazy>(sel, bytes) : nullptr;
+  } else if constexpr (K == FastKernel::NearestEvenAligned) {
+    return rk == RKind::None ? pick_aligned_sel<Isa, T, K, RKind::None>(sel, bytes) : nullptr;
   } else {
     switch (rk) {
       case RKind::Slot4: return pick_aligned_sel<Isa, T, K, RKind::Slot4>(sel, bytes);
@@ -496,6 +509,7 @@ ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
     case FastKernel::SroAligned: return pick_aligned<Isa, T, FastKernel::SroAligned>(rk, sel, bytes);
     case FastKernel::SrceilAligned: return pick_aligned<Isa, T, FastKernel::SrceilAligned>(rk, sel, bytes);
     case FastKernel::ExactSRAligned: return pick_aligned<Isa, T, FastKernel::ExactSRAligned>(rk, sel, bytes);
+    case FastKernel::NearestEvenAligned: return pick_aligned<Isa, T, FastKernel::NearestEvenAligned>(rk, sel, bytes);
     case FastKernel::NearestEven: return pick_sel<Isa, T, FastKernel::NearestEven, RKind::None>(sel, bytes, flags);
     case FastKernel::Deterministic: return pick_out<Isa, T, FastKernel::Deterministic, RKind::None>(bytes, flags);
     case FastKernel::FewBitNarrow:
@@ -526,7 +540,11 @@ ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
 }
 
 template <class Isa>
-ChunkFn pick_chunk(SourceFormat s, FastKernel k, RKind rk, int sel, int bytes, bool flags) {
+ChunkFn pick_chunk(SourceFormat s, FastKernel k, RKind rk, int sel, int bytes, bool flags, bool lanes16) {
+  if (k == FastKernel::NearestEvenAligned && lanes16) {
+    if (s == SourceFormat::Bfloat16) return pick_aligned<Isa, Bfloat16LanesTag, FastKernel::NearestEvenAligned>(rk, sel, bytes);
+    if (s == SourceFormat::Binary16) return pick_aligned<Isa, Binary16LanesTag, FastKernel::NearestEvenAligned>(rk, sel, bytes);
+  }
   switch (s) {
     case SourceFormat::Binary32: return pick_kernel<Isa, Binary32Tag>(k, rk, sel, bytes, flags);
     case SourceFormat::Bfloat16: return pick_kernel<Isa, Bfloat16Tag>(k, rk, sel, bytes, flags);
@@ -578,12 +596,13 @@ PhiloxFn philox_for(Isa isa) {
   return &philox_baseline;
 }
 
-ChunkFn chunk_for(Isa isa, SourceFormat s, FastKernel k, RKind rk, int sel, int bytes, bool flags) {
+ChunkFn chunk_for(Isa isa, SourceFormat s, FastKernel k, RKind rk, int sel, int bytes, bool flags,
+                  bool lanes16 = false) {
 #ifdef RL_FAST_X86
-  if (isa == Isa::Avx512) return pick_chunk<IsaAvx512>(s, k, rk, sel, bytes, flags);
-  if (isa == Isa::Avx2) return pick_chunk<IsaAvx2>(s, k, rk, sel, bytes, flags);
+  if (isa == Isa::Avx512) return pick_chunk<IsaAvx512>(s, k, rk, sel, bytes, flags, lanes16);
+  if (isa == Isa::Avx2) return pick_chunk<IsaAvx2>(s, k, rk, sel, bytes, flags, lanes16);
 #endif
-  return pick_chunk<IsaBaseline>(s, k, rk, sel, bytes, flags);
+  return pick_chunk<IsaBaseline>(s, k, rk, sel, bytes, flags, lanes16);
 }
 
 // The chosen instruction set's variant of one of the Isa structs' static functions.
@@ -642,7 +661,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
     return;
   }
   const Isa isa = chosen_isa();
-  const bool use_random = plan.kernel != FastKernel::Deterministic && plan.kernel != FastKernel::NearestEven;
+  const bool use_random = plan.kernel != FastKernel::Deterministic && plan.kernel != FastKernel::NearestEven &&
+                          plan.kernel != FastKernel::NearestEvenAligned;
   const int nbits = plan.kernel == FastKernel::ExactSR || plan.kernel == FastKernel::ExactSRAligned ? 64 : plan.n;
   // Philox words: N ≤ 32 one 32-bit word per element (4 per block), N > 32 a (low, high) pair (2 per
   // block), masked to N bits. Explicit words are copied as pairs and used unmasked, as round_element does.
@@ -654,8 +674,11 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   const int cb = code_bytes(f);
   const bool flags = no_encoding != nullptr;
   ChunkFn chunk = nullptr;
-  if (is_aligned_kernel(plan.kernel) && !flags && !explicit_r)
-    chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags);
+  if (is_aligned_kernel(plan.kernel) && !flags && !explicit_r) {
+    // RNE from 16-bit sources in 16-bit lanes where bfloat16's own precision (8) leaves bits to discard.
+    const bool lanes16 = source == SourceFormat::Binary16 || (source == SourceFormat::Bfloat16 && plan.s0 > 16);
+    chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags, lanes16);
+  }
   if (chunk == nullptr) {  // not an aligned kernel, or none for this ISA / these words / with flags
     const FastKernel k = is_aligned_kernel(plan.kernel) ? plan.fallback : plan.kernel;
     chunk = chunk_for(isa, source, k, rk, plan.sel, cb, flags);

@@ -49,12 +49,14 @@ enum class FastKernel : std::uint8_t {
   // at most 16 bits whose out-of-range code is the largest magnitude code or the next one. The mode is a
   // template constant; the plan's `fallback` is the kernel above that gives the same codes everywhere else.
   SrffAligned, SrfAligned, SrcAligned, SroAligned, SrceilAligned,  // few-bit, 1 ≤ N ≤ min(p_s − P, 30 − p_s)
-  ExactSRAligned,  // exact SR from the word's 16-bit top part (lazy draw), p_s − P ≥ 1
+  ExactSRAligned,      // exact SR from the word's 16-bit top part (lazy draw), p_s − P ≥ 1
+  NearestEvenAligned,  // RNE, P < p_s; 16-bit lanes from bfloat16 and binary16 sources
 };
 
 RL_HD constexpr bool is_aligned_kernel(FastKernel k) {
   return k == FastKernel::SrffAligned || k == FastKernel::SrfAligned || k == FastKernel::SrcAligned ||
-         k == FastKernel::SroAligned || k == FastKernel::SrceilAligned || k == FastKernel::ExactSRAligned;
+         k == FastKernel::SroAligned || k == FastKernel::SrceilAligned || k == FastKernel::ExactSRAligned ||
+         k == FastKernel::NearestEvenAligned;
 }
 
 // Constants of one (source, target, rounding) combination; plain data, built on the host or device.
@@ -95,20 +97,33 @@ struct FastPlan {
 };
 
 // Source layouts: sign shift, trailing bits, exponent mask, bias, precision.
+// plan_shift: the plan's s0, a_kbase and a_cs describe a source wider by this many low bits (bfloat16
+// lanes read a plan made for its binary32 view).
 struct FastSourceBinary32 {
   using Word = std::uint32_t;
   using SWord = std::int32_t;
-  static constexpr int k = 32, t = 23, bias = 127, p = 24;
+  static constexpr int k = 32, t = 23, bias = 127, p = 24, plan_shift = 0;
 };
 struct FastSourceBinary16 {
   using Word = std::uint32_t;  // the 16-bit word, widened
   using SWord = std::int32_t;
-  static constexpr int k = 16, t = 10, bias = 15, p = 11;
+  static constexpr int k = 16, t = 10, bias = 15, p = 11, plan_shift = 0;
 };
 struct FastSourceBinary64 {
   using Word = std::uint64_t;
   using SWord = std::int64_t;
-  static constexpr int k = 64, t = 52, bias = 1023, p = 53;
+  static constexpr int k = 64, t = 52, bias = 1023, p = 53, plan_shift = 0;
+};
+// 16-bit lanes (the aligned RNE kernel): twice the elements per vector of the 32-bit words.
+struct FastSourceBinary16Lanes {
+  using Word = std::uint16_t;
+  using SWord = std::int16_t;
+  static constexpr int k = 16, t = 10, bias = 15, p = 11, plan_shift = 0;
+};
+struct FastSourceBfloat16Lanes {
+  using Word = std::uint16_t;
+  using SWord = std::int16_t;
+  static constexpr int k = 16, t = 7, bias = 127, p = 8, plan_shift = 16;
 };
 // bfloat16 is the top half of binary32: its word shifted left by 16 is the binary32 word of its value.
 
@@ -176,6 +191,7 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
   }
   if (kernel == FastKernel::None) return plan;
   if (rd.mode == DeviceMode::RNE && f.p < ps) kernel = FastKernel::NearestEven;
+  const bool plan_kernel_is_rne = kernel == FastKernel::NearestEven;
   if (kernel == FastKernel::FewBitNarrow) {  // the rounding increment of ν·2^32 before ⌊· / 2^(32−N)⌋
     const int k = 32 - rd.random_bits;
     switch (rd.mode) {
@@ -254,6 +270,8 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
     }
   } else if (kernel == FastKernel::ExactSR && plan.s0 >= 1) {
     aligned = FastKernel::ExactSRAligned;
+  } else if (plan_kernel_is_rne) {
+    aligned = FastKernel::NearestEvenAligned;
   }
   if (aligned != FastKernel::None) {
     plan.fallback = kernel;
@@ -477,31 +495,46 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
 // codes where sel bit 5 says they carry none. The integer steps
 // are the same for every element, so a loop over elements vectorizes with 32-bit lanes.
 template <class S, FastKernel K, int kSel>
-RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, std::uint32_t x, std::uint32_t r,
+RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::Word x, std::uint32_t r,
                                                 std::uint8_t& tie) {
-  using U = std::uint32_t;
-  using I = std::int32_t;
-  static_assert(S::k <= 32, "aligned kernels take 32-bit source words");
-  constexpr U abs_mask = (U{1} << (S::k - 1)) - 1;
-  constexpr U hidden = U{1} << S::t;
-  constexpr U inf_bits = ((U{1} << (S::k - 1 - S::t)) - 1) << S::t;
-  const U a = x & abs_mask;
+  // U: the lane word (32 bits, or 16 for the 16-bit-lane RNE kernel); every value below fits in it.
+  using U = typename S::Word;
+  using I = typename S::SWord;
+  static_assert(sizeof(U) <= 4, "aligned kernels take 16- or 32-bit source words");
+  constexpr int kShift = S::plan_shift;  // the plan describes a binary32 view of a bfloat16 lane
+  constexpr U abs_mask = static_cast<U>((std::uint32_t{1} << (S::k - 1)) - 1);
+  constexpr U hidden = static_cast<U>(U{1} << S::t);
+  constexpr U inf_bits = static_cast<U>(((std::uint32_t{1} << (S::k - 1 - S::t)) - 1) << S::t);
+  const U a = static_cast<U>(x & abs_mask);
   const I e = static_cast<I>(a >> S::t);
-  const U m = (a & (hidden - 1)) + (a < hidden ? a : hidden);  // frac + hidden, or 2·frac for E = 0
+  const U m = static_cast<U>((a & (hidden - 1)) + (a < hidden ? a : hidden));  // frac + hidden, or 2·frac (E = 0)
   // Signed: a − a_kbase = (E − e_thr + 1)·2^t_s + frac is ≥ m exactly in the normal range.
-  const I bn = static_cast<I>(a - P.a_kbase);
+  const I bn = static_cast<I>(a - static_cast<U>(P.a_kbase >> kShift));
   const U base0 = bn > static_cast<I>(m) ? static_cast<U>(bn) : m;
-  I su = P.a_cs - e;
-  su = su > P.s0 ? su : P.s0;
+  const I s0 = static_cast<I>(P.s0 - kShift);
+  I su = static_cast<I>(P.a_cs - kShift - e);
+  su = su > s0 ? su : s0;
   U mc = 0;
   if constexpr (K == FastKernel::ExactSRAligned) {
+    static_assert(sizeof(U) == 4, "exact SR works in 32-bit lanes");
     su = su < 62 ? su : 62;
     const I s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
     const U base = base0 >> (su - s);
     const U total = base + ((r << 16) >> (32 - s));
     mc = total >> s;
     tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+  } else if constexpr (K == FastKernel::NearestEvenAligned) {
+    // RNE = SRC with N = 0 and no random word; s capped at p_s + 1 (every m < 2^p_s then rounds to 0).
+    // Every step cast back to U: GCC then keeps 16-bit lanes (vpsllvw / vpsrlvw) instead of widening.
+    const U s = static_cast<U>(su < S::p + 1 ? su : static_cast<I>(S::p + 1));
+    const U h = static_cast<U>(U{1} << s);
+    const U lsb = static_cast<U>((base0 & h) != 0);
+    const U add = static_cast<U>(static_cast<U>(h - 1 + lsb) >> 1);
+    mc = static_cast<U>(static_cast<U>(base0 + add) >> s);
+    tie = 0;
+    (void)r;
   } else {
+    static_assert(sizeof(U) == 4, "few-bit SR works in 32-bit lanes");
     const I s = su < 31 ? su : 31;
     const I sn = s - P.n;
     const U h = U{1} << sn;
@@ -516,12 +549,13 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, std::uint32_t
     mc = (base0 + add + (rr << sn)) >> s;
     tie = 0;
   }
-  const U mag = mc < static_cast<U>(P.sat_pos) ? mc : static_cast<U>(P.sat_pos);
+  const U sat = static_cast<U>(P.sat_pos);
+  const U mag = mc < sat ? mc : sat;
   const bool neg = (x >> (S::k - 1)) != 0;
   bool sneg = neg;
   if constexpr ((kSel & 1) != 0) sneg = neg & (mag != 0);
-  U code = mag | (sneg ? static_cast<U>(P.sign_bit) : U{0});
-  if constexpr ((kSel & 32) != 0) code = mag == static_cast<U>(P.sat_pos) ? mag : code;
+  U code = static_cast<U>(mag | (sneg ? static_cast<U>(P.sign_bit) : U{0}));
+  if constexpr ((kSel & 32) != 0) code = mag == sat ? mag : code;
   if constexpr ((kSel & 2) != 0) {
     const U code_inf = neg ? static_cast<U>(P.inf_neg) : static_cast<U>(P.inf_pos);
     code = a == inf_bits ? code_inf : code;

@@ -370,6 +370,14 @@ TEST(FastRounding, AlignedKernelsWhereExpected) {
             FastKernel::SrcAligned);
   EXPECT_EQ(plan("ocp_e5m2", DeviceMode::SRC, 9, DeviceSaturation::None, SourceFormat::Binary16).kernel,
             FastKernel::FewBitNarrow);
+  for (const char* t : {"bfloat16", "binary16", "p3109_k8p4se", "ocp_e4m3", "ocp_e5m2", "ocp_e2m1"}) {
+    EXPECT_EQ(plan(t, DeviceMode::RNE, 0).kernel, FastKernel::NearestEvenAligned) << t;
+    EXPECT_EQ(plan(t, DeviceMode::RNE, 0).fallback, FastKernel::NearestEven) << t;
+    EXPECT_EQ(plan(t, DeviceMode::RNE, 0, DeviceSaturation::None, SourceFormat::Binary64).kernel,
+              FastKernel::NearestEven) << t;
+  }
+  EXPECT_EQ(plan("p3109_k8p4se", DeviceMode::RNE, 0, DeviceSaturation::None, SourceFormat::Bfloat16).kernel,
+            FastKernel::NearestEvenAligned);
   EXPECT_EQ(plan("binary32", DeviceMode::SR, 64).kernel, FastKernel::ExactSR);  // P = p_s: nothing discarded
   EXPECT_EQ(plan("p3109_k8p5uf", DeviceMode::SRC, 3).kernel, FastKernel::FewBitNarrow);  // unsigned
 }
