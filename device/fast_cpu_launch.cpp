@@ -313,7 +313,10 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
       static_assert(!std::is_same_v<Out, WithFlags> && RK != RKind::Pair, "aligned kernels: Philox slots, no flags");
       u8 t = 0;
       const u32 rw = RK == RKind::Slot16Lazy ? u32{slots16[i]} : lo;
-      out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, x, rw, t));
+      if constexpr (K == FastKernel::Binary64ToBinary32)
+        out[i] = static_cast<Code>(fast_convert_to_binary32<kSel>(p, x));
+      else
+        out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, x, rw, t));
       if constexpr (RK == RKind::Slot16Lazy) tie[i] = t;
     } else if constexpr (RK == RKind::Slot16Lazy) {
       const u32 top = slots16[i];
@@ -460,7 +463,11 @@ ChunkFn pick_sel(int sel, int bytes, bool flags) {
 // the ISA vectorizes them (the launcher takes the plan's fallback otherwise).
 template <class Isa, class T, FastKernel K, RKind RK>
 ChunkFn pick_aligned_sel(int sel, int bytes) {
-  if constexpr (Isa::specialise && sizeof(typename T::S::Word) <= 4) {
+  if constexpr (Isa::specialise && K == FastKernel::Binary64ToBinary32) {
+    if constexpr (std::is_same_v<T, Binary64Tag>)
+      return (sel & 2) != 0 ? &Isa::template run<T, K, RK, 18, u32> : &Isa::template run<T, K, RK, 16, u32>;
+    return nullptr;
+  } else if constexpr (Isa::specialise && sizeof(typename T::S::Word) <= 4) {
     auto out = [bytes](auto sel_c) -> ChunkFn {
       constexpr int kSel = decltype(sel_c)::value;
       return bytes == 1 ? &Isa::template run<T, K, RK, kSel, u8> : &Isa::template run<T, K, RK, kSel, u16>;
@@ -485,7 +492,7 @@ template <class Isa, class T, FastKernel K>
 ChunkFn pick_aligned(RKind rk, int sel, int bytes) {
   if constexpr (K == FastKernel::ExactSRAligned) {
     return rk == RKind::Slot16Lazy ? pick_aligned_sel<Isa, T, K, RKind::Slot16Lazy>(sel, bytes) : nullptr;
-  } else if constexpr (K == FastKernel::NearestEvenAligned) {
+  } else if constexpr (K == FastKernel::NearestEvenAligned || K == FastKernel::Binary64ToBinary32) {
     return rk == RKind::None ? pick_aligned_sel<Isa, T, K, RKind::None>(sel, bytes) : nullptr;
   } else {
     switch (rk) {
@@ -510,6 +517,7 @@ ChunkFn pick_kernel(FastKernel k, RKind rk, int sel, int bytes, bool flags) {
     case FastKernel::SrceilAligned: return pick_aligned<Isa, T, FastKernel::SrceilAligned>(rk, sel, bytes);
     case FastKernel::ExactSRAligned: return pick_aligned<Isa, T, FastKernel::ExactSRAligned>(rk, sel, bytes);
     case FastKernel::NearestEvenAligned: return pick_aligned<Isa, T, FastKernel::NearestEvenAligned>(rk, sel, bytes);
+    case FastKernel::Binary64ToBinary32: return pick_aligned<Isa, T, FastKernel::Binary64ToBinary32>(rk, sel, bytes);
     case FastKernel::NearestEven: return pick_sel<Isa, T, FastKernel::NearestEven, RKind::None>(sel, bytes, flags);
     case FastKernel::Deterministic: return pick_out<Isa, T, FastKernel::Deterministic, RKind::None>(bytes, flags);
     case FastKernel::FewBitNarrow:
@@ -662,7 +670,7 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   }
   const Isa isa = chosen_isa();
   const bool use_random = plan.kernel != FastKernel::Deterministic && plan.kernel != FastKernel::NearestEven &&
-                          plan.kernel != FastKernel::NearestEvenAligned;
+                          plan.kernel != FastKernel::NearestEvenAligned && plan.kernel != FastKernel::Binary64ToBinary32;
   const int nbits = plan.kernel == FastKernel::ExactSR || plan.kernel == FastKernel::ExactSRAligned ? 64 : plan.n;
   // Philox words: N ≤ 32 one 32-bit word per element (4 per block), N > 32 a (low, high) pair (2 per
   // block), masked to N bits. Explicit words are copied as pairs and used unmasked, as round_element does.

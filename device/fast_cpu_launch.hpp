@@ -5,7 +5,9 @@
 // plain loop the compiler vectorizes), then rounds the chunk in one auto-vectorized loop, compiled for
 // AVX-512, AVX2 and the baseline ISA and chosen at run time. Random words come from the stream's slots
 // (8, 16 or 32 elements per Philox block); for N > 16 only their top 16 bits are drawn in the loop, and
-// the few elements those leave open (about 1 in 2^16) are finished with the word's low part.
+// the few elements those leave open (about 1 in 2^16) are finished with the word's low part. Without
+// flags, the plan's aligned kernels (device/fast_rounding.hpp) take Philox slots (nibble slots unpacked
+// and masked to N bits in one AVX-512 pass) and RNE runs in 16-bit lanes from 16-bit sources.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -16,11 +16,19 @@
 // then selects for NaN, ±Inf, zero results and out-of-range (the P3109 saturation table is evaluated
 // once per call into a few codes by make_fast_plan, with the generic kernel's own functions).
 //
+// The aligned kernels (fast_round_aligned; FastKernel::*Aligned) are a cheaper form of the same for the
+// launcher's hot paths — Philox slots, no flags, formats whose out-of-range codes are min(mc, sat_pos):
+// one formula covers the target's normal and subnormal ranges (base, s below), so there is no unpacking
+// into (m, e) at all, and RNE from bfloat16/binary16 runs in 16-bit lanes. binary64 → binary32 under RNE is
+// the language's conversion (fast_convert_to_binary32). Each plan keeps the general kernel of the same
+// codes as `fallback` (explicit words, flags, the baseline ISA, fast_round_element).
+//
 // The generic round_to_format is the proven kernel; this file must produce exactly its codes, which
 // tests/test_fast_rounding.cpp checks bit for bit (exhaustive 16-bit and 16-bit-derived inputs, > 10^6
 // structured random words, every mode, saturation and target of the benchmark list, every ISA variant).
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 #include "device/array_rounding.hpp"
 #include "device/device_format.hpp"
@@ -51,12 +59,13 @@ enum class FastKernel : std::uint8_t {
   SrffAligned, SrfAligned, SrcAligned, SroAligned, SrceilAligned,  // few-bit, 1 ≤ N ≤ min(p_s − P, 30 − p_s)
   ExactSRAligned,      // exact SR from the word's 16-bit top part (lazy draw), p_s − P ≥ 1
   NearestEvenAligned,  // RNE, P < p_s; 16-bit lanes from bfloat16 and binary16 sources
+  Binary64ToBinary32,  // RNE from binary64 to IEEE binary32 itself: the language's double → float conversion
 };
 
 RL_HD constexpr bool is_aligned_kernel(FastKernel k) {
   return k == FastKernel::SrffAligned || k == FastKernel::SrfAligned || k == FastKernel::SrcAligned ||
          k == FastKernel::SroAligned || k == FastKernel::SrceilAligned || k == FastKernel::ExactSRAligned ||
-         k == FastKernel::NearestEvenAligned;
+         k == FastKernel::NearestEvenAligned || k == FastKernel::Binary64ToBinary32;
 }
 
 // Constants of one (source, target, rounding) combination; plain data, built on the host or device.
@@ -257,7 +266,17 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
       signed_format && plan.sat_pos == plan.max_mc + 1 && plan.sat_neg == plan.sat_pos;
   if (min_shape) plan.sel |= 16;
   else if (min_shape_unsigned_oor) plan.sel |= 16 | 32;
-  if ((plan.sel & 16) == 0 || source == SourceFormat::Binary64 || code_bytes(f) > 2) return plan;
+  if ((plan.sel & 16) == 0) return plan;
+  // binary64 → binary32 itself under RNE: IEEE 754's conversion (round to nearest even, subnormal results,
+  // overflow to ±Inf) is the language's double → float; the plan's codes must be binary32's own.
+  if (source == SourceFormat::Binary64 && kernel == FastKernel::NearestEven && f.p == 24 && f.bias == 127 &&
+      plan.max_mc == 0x7f7fffffu && plan.sign_bit == 0x80000000u && (plan.sel & 33) == 0 &&
+      plan.zero_neg == plan.sign_bit) {
+    plan.fallback = kernel;
+    plan.kernel = FastKernel::Binary64ToBinary32;
+    return plan;
+  }
+  if (source == SourceFormat::Binary64 || code_bytes(f) > 2) return plan;
   FastKernel aligned = FastKernel::None;
   if (kernel == FastKernel::FewBitNarrow && plan.n <= plan.s0) {
     switch (rd.mode) {
@@ -561,6 +580,29 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::W
     code = a == inf_bits ? code_inf : code;
   }
   code = a > inf_bits ? static_cast<U>(P.nan) : code;
+  return code;
+}
+
+// binary64 → IEEE binary32 under RNE (Binary64ToBinary32): the conversion, then the plan's out-of-range
+// code (min on the magnitude: sat_pos is +Inf or the largest finite), ±Inf inputs (sel bit 1) and NaN.
+// Exact: the conversion is IEEE 754's (default rounding mode; no flush-to-zero in these builds).
+template <int kSel>
+RL_FAST_INLINE std::uint32_t fast_convert_to_binary32(const FastPlan& P, std::uint64_t x) {
+  double d;
+  std::memcpy(&d, &x, sizeof d);
+  const float y = static_cast<float>(d);
+  std::uint32_t c;
+  std::memcpy(&c, &y, sizeof c);
+  const std::uint32_t sat = static_cast<std::uint32_t>(P.sat_pos);
+  std::uint32_t mag = c & 0x7fffffffu;
+  mag = mag < sat ? mag : sat;
+  std::uint32_t code = mag | (c & 0x80000000u);
+  if constexpr ((kSel & 2) != 0) {
+    const bool is_inf = (x & 0x7fffffffffffffffull) == 0x7ff0000000000000ull;
+    code = is_inf ? ((x >> 63) != 0 ? static_cast<std::uint32_t>(P.inf_neg) : static_cast<std::uint32_t>(P.inf_pos))
+                  : code;
+  }
+  code = y != y ? static_cast<std::uint32_t>(P.nan) : code;
   return code;
 }
 

@@ -18,6 +18,7 @@
 // No timing anywhere.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <iostream>
 #include <random>
@@ -454,6 +455,41 @@ TEST(FastRounding, SampledBinary64) {
       random.explicit_r = r.data();
       compare_launchers(std::string("binary64->") + t, f, rd, SourceFormat::Binary64, in.data(), in.size(), random);
     }
+  }
+}
+
+// binary64 → binary32 under RNE runs as the language's conversion (FastKernel::Binary64ToBinary32):
+// every saturation, on the values where a conversion could differ from the model: halfway points at
+// every binade (normal and subnormal results), the overflow threshold and its neighbours, NaNs whose
+// payload lies only in the discarded bits, ±Inf, ±0, binary64 subnormals, and random words.
+TEST(FastRounding, Binary64ToBinary32Conversion) {
+  std::mt19937_64 rng(6432);
+  std::vector<std::uint64_t> in;
+  auto push_double = [&](double d) {
+    std::uint64_t w;
+    std::memcpy(&w, &d, 8);
+    for (std::uint64_t sign : {std::uint64_t{0}, std::uint64_t{1} << 63})
+      for (int delta = -2; delta <= 2; ++delta) in.push_back((w ^ sign) + static_cast<std::uint64_t>(delta));
+  };
+  for (int e = -160; e <= 129; ++e) {
+    push_double(std::ldexp(1.0, e));                        // powers of two: binade boundaries
+    push_double(std::ldexp(1.0 + std::ldexp(1.0, -24), e));  // halfway above a power of two
+    push_double(std::ldexp(1.5 + std::ldexp(1.0, -24), e));  // halfway, odd neighbour below
+    push_double(std::ldexp(1.0 + std::ldexp(1.0, -25), e));  // quarter ulp
+  }
+  push_double(3.4028234663852886e38);                       // binary32's largest finite
+  push_double(3.4028235677973366e38);                       // its halfway point to 2^128
+  for (std::uint64_t w : {0x7ff0000000000000ull, 0x7ff0000000000001ull, 0x7ff000001fffffffull, 0x7ff8000000000000ull,
+                          0x0000000000000001ull, 0x000fffffffffffffull, 0ull})
+    for (std::uint64_t sign : {std::uint64_t{0}, std::uint64_t{1} << 63}) in.push_back(w | sign);
+  for (int i = 0; i < (1 << 16); ++i) in.push_back(rng());
+  const DeviceFormat f = format_of("binary32");
+  for (DeviceSaturation sat : {DeviceSaturation::None, DeviceSaturation::Finite, DeviceSaturation::Propagate}) {
+    const DeviceRounding rd{DeviceMode::RNE, 0, sat};
+    EXPECT_EQ(device::make_fast_plan(f, rd, SourceFormat::Binary64).kernel, device::FastKernel::Binary64ToBinary32)
+        << "saturation " << static_cast<int>(sat);
+    compare_launchers("binary64->binary32 conversion", f, rd, SourceFormat::Binary64, in.data(), in.size(),
+                      device::RandomInput{});
   }
 }
 
