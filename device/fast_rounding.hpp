@@ -53,9 +53,10 @@ enum class FastKernel : std::uint8_t {
   FewBitNarrow,   // SRFF SRF SRC SRO SRCEIL, 1 ≤ N ≤ 30 − p_s (binary32: N ≤ 6): ν in 32 bits
   FewBitWide,     // the same modes, 1 ≤ N ≤ 62 − p_s: ν in 64 bits
   ExactSR,        // SR: round away iff ⌊ν·2^64⌋ + r ≥ 2^64
-  // Aligned kernels (fast_round_aligned): 32-bit source words, Philox slots, no flags, signed targets of
-  // at most 16 bits whose out-of-range code is the largest magnitude code or the next one. The mode is a
-  // template constant; the plan's `fallback` is the kernel above that gives the same codes everywhere else.
+  // Aligned kernels (fast_round_aligned): 16- or 32-bit source words, Philox slots, no flags, signed
+  // targets of at most 16 bits whose out-of-range code is the largest magnitude code or the next one. The
+  // mode is a template constant; the plan's `fallback` is the kernel above that gives the same codes
+  // wherever the aligned one is not taken (explicit words, flags, the baseline ISA).
   SrffAligned, SrfAligned, SrcAligned, SroAligned, SrceilAligned,  // few-bit, 1 ≤ N ≤ min(p_s − P, 30 − p_s)
   ExactSRAligned,      // exact SR from the word's 16-bit top part (lazy draw), p_s − P ≥ 1
   NearestEvenAligned,  // RNE, P < p_s; 16-bit lanes from bfloat16 and binary16 sources
@@ -491,19 +492,22 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
 
 }  // namespace fast_detail
 
-// Aligned kernels: the target's grid as a shift of one 32-bit word. With a = |source word|, E its exponent
-// field, the truncated magnitude code is tc = base >> s, where
-//   normal range (a ≥ a_thr, E ≥ e_thr):   base = a − (e_thr − 1)·2^t_s,  s = s0
+// Aligned kernels: the target's grid as a shift of one word. With a = |source word|, E its exponent field,
+// the truncated magnitude code is tc = base >> s, where
+//   normal range (E ≥ e_thr):   base = a − (e_thr − 1)·2^t_s,  s = s0
 //     (base = qb·2^t_s + m with qb = E − e_thr, so base >> s0 = qb·2^T + (m >> s0): a carry out of the
 //     significand moves into the exponent field by itself);
-//   below it (E < e_thr):                  base = m,                      s = s0 + e_thr − E
+//   below it (E < e_thr):       base = m,                      s = s0 + e_thr − E
 //     (m with the hidden bit; a source subnormal, E = 0, doubles its word instead, keeping s0 + e_thr − E);
-// so s = max(a_cs − E, s0) and base = max(a − (e_thr − 1)·2^t_s, m) (as signed words) in both. The discarded part is D = base mod 2^s, ν = D / 2^s. Then:
+// so s = max(a_cs − E, s0) and base = max(a − (e_thr − 1)·2^t_s, m) (as signed words) in both. The
+// discarded part is D = base mod 2^s, ν = D / 2^s. Then:
 //   few-bit (N ≤ s0, so h = 2^(s−N) ≥ 1): C = ⌊ν·2^N⌋ rounded by the mode is ⌊(D + add) / h⌋ with
 //     SRFF add = 0, SRF h/2, SRC (h − 1 + lsb)/2, SRO (h − 1 + !lsb)/2, SRCEIL h − 1 (lsb = bit s − N of
 //     base, halves floored), and C + r ≥ 2^N ⟺ D + add + r·h ≥ 2^s, so mc = (base + add + r·h) >> s.
 //     s is capped at 31 ≥ p_s + N + 1: beyond, ν·2^N < 1/2 and ν > 0 for the true and the capped s alike.
 //     Every sum stays below 2^32 (base < 2^31, add + r·h < 2^s).
+//   RNE: the SRC form with N = 0 and r = 0, s capped at p_s + 1; 16-bit lanes from 16-bit sources (all
+//     values stay below 2^16: base < 2^15, add < 2^(p_s+1)).
 //   exact SR from the 16-bit top part `top` of the word (lazy draw, as round_fields): away iff
 //     ⌊ν·2^16⌋ + top ≥ 2^16 unless that sum is 2^16 − 1 (then `tie` = 1 and the caller decides with the
 //     whole word: a superset of the true ties, which also need bits of ν below 2^-16). With
@@ -511,8 +515,8 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
 //     mc = (base + rv) >> s. For s > 31 (capped at 62: m >> 31 = 0 already), base is first shifted right
 //     by s − 31 and s = 31: ⌊ν·2^16⌋ is unchanged and tc = 0.
 // Out of range is min(mc, sat_pos) and the sign is OR-ed in (the plan's sel bit 4), except on out-of-range
-// codes where sel bit 5 says they carry none. The integer steps
-// are the same for every element, so a loop over elements vectorizes with 32-bit lanes.
+// codes where sel bit 5 says they carry none. The integer steps are the same for every element, so a
+// loop over elements vectorizes (32-bit lanes; 16-bit for the RNE kernel from 16-bit sources).
 template <class S, FastKernel K, int kSel>
 RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::Word x, std::uint32_t r,
                                                 std::uint8_t& tie) {
