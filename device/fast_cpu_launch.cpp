@@ -669,9 +669,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
     return;
   }
   const Isa isa = chosen_isa();
-  const bool use_random = plan.kernel != FastKernel::Deterministic && plan.kernel != FastKernel::NearestEven &&
-                          plan.kernel != FastKernel::NearestEvenAligned && plan.kernel != FastKernel::Binary64ToBinary32;
-  const int nbits = plan.kernel == FastKernel::ExactSR || plan.kernel == FastKernel::ExactSRAligned ? 64 : plan.n;
+  const bool use_random = fast_kernel_draws(plan.kernel);
+  const int nbits = rd.mode == DeviceMode::SR ? 64 : plan.n;  // exact SR: the whole 64-bit word
   // Philox words: N ≤ 32 one 32-bit word per element (4 per block), N > 32 a (low, high) pair (2 per
   // block), masked to N bits. Explicit words are copied as pairs and used unmasked, as round_element does.
   const bool explicit_r = use_random && random.explicit_r != nullptr;
@@ -684,7 +683,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
   ChunkFn chunk = nullptr;
   if (is_aligned_kernel(plan.kernel) && !flags && !explicit_r) {
     // RNE from 16-bit sources in 16-bit lanes where bfloat16's own precision (8) leaves bits to discard.
-    const bool lanes16 = source == SourceFormat::Binary16 || (source == SourceFormat::Bfloat16 && plan.s0 > 16);
+    const bool lanes16 = source == SourceFormat::Binary16 ||
+                         (source == SourceFormat::Bfloat16 && plan.s0 > FastSourceBfloat16Lanes::plan_shift);
     chunk = chunk_for(isa, source, plan.kernel, rk, plan.sel, cb, flags, lanes16);
   }
   if (chunk == nullptr) {  // not an aligned kernel, or none for this ISA / these words / with flags

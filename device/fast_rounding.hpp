@@ -69,6 +69,21 @@ RL_HD constexpr bool is_aligned_kernel(FastKernel k) {
          k == FastKernel::NearestEvenAligned || k == FastKernel::Binary64ToBinary32;
 }
 
+// Whether kernel k reads a random word per element (the launcher draws Philox words only then). Every
+// kind is listed, so a new one must be classified here (-Wswitch).
+RL_HD constexpr bool fast_kernel_draws(FastKernel k) {
+  switch (k) {
+    case FastKernel::None: case FastKernel::NearestEven: case FastKernel::Deterministic:
+    case FastKernel::NearestEvenAligned: case FastKernel::Binary64ToBinary32:
+      return false;
+    case FastKernel::FewBitNarrow: case FastKernel::FewBitWide: case FastKernel::ExactSR:
+    case FastKernel::SrffAligned: case FastKernel::SrfAligned: case FastKernel::SrcAligned:
+    case FastKernel::SroAligned: case FastKernel::SrceilAligned: case FastKernel::ExactSRAligned:
+      return true;
+  }
+  return false;
+}
+
 // Constants of one (source, target, rounding) combination; plain data, built on the host or device.
 struct FastPlan {
   FastKernel kernel = FastKernel::None;
@@ -201,7 +216,6 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
   }
   if (kernel == FastKernel::None) return plan;
   if (rd.mode == DeviceMode::RNE && f.p < ps) kernel = FastKernel::NearestEven;
-  const bool plan_kernel_is_rne = kernel == FastKernel::NearestEven;
   if (kernel == FastKernel::FewBitNarrow) {  // the rounding increment of ν·2^32 before ⌊· / 2^(32−N)⌋
     const int k = 32 - rd.random_bits;
     switch (rd.mode) {
@@ -290,7 +304,7 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
     }
   } else if (kernel == FastKernel::ExactSR && plan.s0 >= 1) {
     aligned = FastKernel::ExactSRAligned;
-  } else if (plan_kernel_is_rne) {
+  } else if (kernel == FastKernel::NearestEven) {
     aligned = FastKernel::NearestEvenAligned;
   }
   if (aligned != FastKernel::None) {
