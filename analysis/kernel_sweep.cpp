@@ -20,9 +20,10 @@ std::uint64_t r_limit(const Rounding& rounding) {  // number of distinct r (0 = 
   return std::uint64_t{1} << rounding.random_bits;
 }
 
-// Sampled inputs that reach every class: random words, and words near the target's boundaries.
-std::uint64_t sample_input(std::mt19937_64& rng, device::SourceFormat s) {
-  const int bits = source_bits(s);
+}  // namespace
+
+std::uint64_t sample_source_word(std::mt19937_64& rng, device::SourceFormat s) {
+  const int bits = device::source_bytes(s) * 8;
   std::uint64_t w = rng();
   if (bits < 64) w &= (std::uint64_t{1} << bits) - 1;
   switch (rng() % 8) {
@@ -36,8 +37,6 @@ std::uint64_t sample_input(std::mt19937_64& rng, device::SourceFormat s) {
   }
   return w;
 }
-
-}  // namespace
 
 void SweepReport::record(int max_reported, std::uint64_t in, std::uint64_t r, std::optional<std::uint64_t> exp,
                          std::uint64_t got, bool got_none, bool any_output_without_encoding) {
@@ -196,7 +195,7 @@ SweepReport sweep_against_reference(const SweepSpec& spec, const BatchKernel& ke
   std::vector<std::uint64_t> inputs, rs;
   std::vector<std::optional<std::uint64_t>> expected;
   for (std::uint64_t i = 0; i < count; ++i) {
-    const std::uint64_t x = sample_input(rng, spec.source);
+    const std::uint64_t x = sample_source_word(rng, spec.source);
     const std::uint64_t r = !stochastic ? 0 : lim == 0 ? rng() : rng() % lim;
     inputs.push_back(x);
     rs.push_back(r);

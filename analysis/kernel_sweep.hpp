@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +60,10 @@ ExactValue source_value(device::SourceFormat source, std::uint64_t bits);
 // binary32|float32|fp32, binary64|float64|fp64, bfloat16|bf16, binary16|float16|fp16; InputError otherwise.
 device::SourceFormat source_format_from_name(std::string_view name);
 const char* source_format_name(device::SourceFormat source);
+
+// A sampled source word that reaches every class: random words, small exponents (the target's and the
+// source's subnormal ranges), words with trailing zeros or ones (ties, boundaries).
+std::uint64_t sample_source_word(std::mt19937_64& rng, device::SourceFormat source);
 
 // Expected code of the reference for one input word and r (nullopt: NaN without encoding). Exact.
 std::optional<std::uint64_t> reference_code(const IeeeLikeFormat& format, const Rounding& rounding,

@@ -1,4 +1,6 @@
-// roundlab compare: a device kernel (ours, on cpu or cuda) or a user's arrays vs the exact reference.
+// roundlab compare: a device kernel (ours, on cpu or cuda) or a user's arrays vs the exact reference;
+// with --reference kernel, our fast CPU or CUDA launcher vs the generic CPU kernel (which the MPFR sweeps
+// prove) on input spaces too large for MPFR, e.g. all 2^32 binary32 words.
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,6 +12,7 @@
 #include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "proofs/compare_kernels.hpp"
+#include "proofs/kernel_agreement.hpp"
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 
@@ -35,7 +38,7 @@ std::vector<std::uint64_t> read_words(const std::string& path, int width, const 
 int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream& err) {
   Options o(args,
             {"format", "mode", "random-bits", "saturate", "tie", "source", "backend", "samples", "seed", "shard",
-             "inputs", "outputs", "random", "random-bytes", "max-report"},
+             "inputs", "outputs", "random", "random-bytes", "max-report", "reference", "repeats"},
             {"exhaustive", "json"});
   const Format any = find_format(o.require("format"));
   const auto* format = std::get_if<IeeeLikeFormat>(&any);
@@ -59,6 +62,8 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
   proofs::CompareReport rep;
   std::string what;
   if (auto inputs = o.get("inputs")) {
+    if (o.get("reference").value_or("mpfr") != "mpfr")
+      throw InputError("--inputs checks your arrays against the exact reference; --reference kernel does not apply");
     auto outputs = o.get("outputs");
     if (!outputs) throw InputError("--inputs needs --outputs (the codes your kernel wrote)");
     const int in_bytes = device::source_bytes(source);
@@ -71,21 +76,48 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
                                  read_words(*outputs, out_bytes, "--outputs"), random, max_report);
     what = "user arrays";
   } else {
-    proofs::CompareSpec spec;
-    spec.format = *format;
-    spec.rounding = rounding;
-    spec.source = source;
     const std::string backend = o.get("backend").value_or("cpu");
-    if (backend == "cpu") spec.backend = proofs::Backend::Cpu;
-    else if (backend == "cuda") spec.backend = proofs::Backend::Cuda;
+    proofs::Backend be = proofs::Backend::Cpu;
+    if (backend == "cpu") be = proofs::Backend::Cpu;
+    else if (backend == "cuda") be = proofs::Backend::Cuda;
     else throw InputError("unknown --backend '" + backend + "': expected cpu or cuda");
-    spec.exhaustive = o.flag("exhaustive");
-    spec.samples = o.get_u64("samples", spec.samples);
-    spec.seed = o.get_u64("seed", spec.seed);
-    std::tie(spec.shard_index, spec.shard_count) = o.get_shard("shard");
-    spec.max_reported = max_report;
-    rep = proofs::compare_kernel(spec);
-    what = backend + (spec.exhaustive ? " exhaustive" : " sampled (seed " + std::to_string(spec.seed) + ")");
+    const std::string reference = o.get("reference").value_or("mpfr");
+    if (reference != "mpfr" && reference != "kernel")
+      throw InputError("unknown --reference '" + reference + "': expected mpfr (the exact reference) or kernel (the "
+                       "generic CPU kernel)");
+    // The fields both sweeps share.
+    auto fill = [&](auto& spec) {
+      spec.format = *format;
+      spec.rounding = rounding;
+      spec.source = source;
+      spec.backend = be;
+      spec.exhaustive = o.flag("exhaustive");
+      spec.samples = o.get_u64("samples", spec.samples);
+      spec.seed = o.get_u64("seed", spec.seed);
+      std::tie(spec.shard_index, spec.shard_count) = o.get_shard("shard");
+      spec.max_reported = max_report;
+    };
+    if (reference == "kernel") {
+      proofs::AgreementSpec spec;
+      fill(spec);
+      spec.repeats = o.get_int("repeats", spec.repeats, 1, 1 << 16);
+      if (o.get("repeats") && !(spec.exhaustive && device::source_bytes(source) == 2 && rounding.is_stochastic()))
+        throw InputError("--repeats (stream words per input) applies to --exhaustive sweeps of 16-bit sources "
+                         "under stochastic modes only");
+      rep = proofs::compare_to_generic_kernel(spec);
+      what = (be == proofs::Backend::Cpu ? std::string("fast cpu launcher") : std::string("cuda launcher")) +
+             " vs generic cpu kernel, " + (spec.exhaustive ? "exhaustive" : "sampled") + ", philox seed " +
+             std::to_string(spec.seed) +
+             (spec.shard_count > 1
+                  ? ", shard " + std::to_string(spec.shard_index) + "/" + std::to_string(spec.shard_count)
+                  : std::string());
+    } else {
+      if (o.get("repeats")) throw InputError("--repeats applies to --reference kernel only");
+      proofs::CompareSpec spec;
+      fill(spec);
+      rep = proofs::compare_kernel(spec);
+      what = backend + (spec.exhaustive ? " exhaustive" : " sampled (seed " + std::to_string(spec.seed) + ")");
+    }
   }
   const int bits = format->k;
   const int sbits = device::source_bytes(source) * 8;

@@ -19,6 +19,7 @@ const char* kUsage =
     "  encode --format F [VALUE...]              values of the format (args or stdin) to codes\n"
     "  compare --format F --mode M [--random-bits N] [--saturate S] --source binary32|bfloat16|binary16|binary64\n"
     "          (--exhaustive | --samples K --seed S) [--shard i/n] [--backend cpu|cuda] [--json]\n"
+    "          [--reference mpfr|kernel [--repeats R]]   kernel: vs the generic CPU kernel, e.g. all 2^32 binary32\n"
     "          | --inputs FILE --outputs FILE [--random FILE]   device kernel or your arrays vs the reference\n"
     "  bias --format F --mode M [--random-bits N] [--saturate S] --source bfloat16|binary16|grid:D|file:PATH [--range a:b]\n"
     "       [--max-inputs K] [--method auto|enumerate|count] [--summary] [--csv|--json]   exact SR bias/variance\n"
@@ -35,7 +36,8 @@ const char* kUsage =
     "  report --out DIR [--quick|--smoke] [--seed S] [--data FILE] | --out DIR --from RESULTS\n"
     "                                            runs the analyses (or reads RESULTS) and writes DIR/index.html:\n"
     "                                            a self-contained HTML report with SVG plots, and its data in DIR/data\n"
-    "  bench [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]   CPU kernels vs memcpy\n"
+    "  bench [--backend cpu|cuda] [--elements N] [--threads T] [--repeat R] [--filter REGEX] [--json]\n"
+    "                                            array kernels vs a copy of the same bytes (memcpy, or device-to-device)\n"
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
     "Inputs: decimal (0.1, 1e-3), C99 hex float (0x1.8p-3), inf, nan, or FORMAT:CODE (binary32:0x3f800001).\n";

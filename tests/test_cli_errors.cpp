@@ -281,3 +281,22 @@ TEST(CliErrors, NumericOptionsNameTheOption) {
                  "--seed", "0x2a"}).rc,
             0);
 }
+
+// bench --backend: an unknown backend is refused; cuda either runs (a GPU is visible) or says why not.
+TEST(CliErrors, BenchBackendIsChecked) {
+  CliRun r = run({"bench", "--backend", "gpu", "--elements", "64"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "unknown --backend 'gpu': expected cpu or cuda")) << r.err;
+  r = run({"bench", "--backend", "cuda", "--generic"});
+  EXPECT_EQ(r.rc, 2);
+  // Without CUDA in the build the backend itself is refused first; with it, the flag.
+  EXPECT_TRUE(contains(r.err, "--generic applies to --backend cpu only") || contains(r.err, "built without CUDA"))
+      << r.err;
+  r = run({"bench", "--backend", "cuda", "--elements", "4096", "--repeat", "1", "--filter", "bfloat16 rne"});
+  if (r.rc == 0) {
+    EXPECT_TRUE(contains(r.out, "roundlab bench --backend cuda: 4096 elements on ")) << r.out;
+  } else {
+    EXPECT_EQ(r.rc, 2);
+    EXPECT_TRUE(contains(r.err, "--backend cuda: ")) << r.err;
+  }
+}

@@ -1,4 +1,5 @@
-// `roundlab compare`: our kernel passes its sweeps; a user's arrays are checked bit for bit, and a
+// `roundlab compare`: our kernel passes its sweeps (against MPFR, and the fast launcher against the generic
+// kernel); a user's arrays are checked bit for bit, and a
 // deliberately wrong kernel (NaN → +Inf, or SRFF presented as SRC) is caught with its first mismatch.
 #include <gtest/gtest.h>
 
@@ -65,6 +66,35 @@ TEST(CompareCli, OwnKernelExhaustiveAndSampledPass) {
       << out << err;
   EXPECT_NE(out.find("\"inputs\": 1250"), std::string::npos) << out;
   EXPECT_NE(out.find("\"source\": \"binary32\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
+}
+
+// --reference kernel: the fast CPU launcher against the generic CPU kernel on Philox words; the element
+// counts say which inputs were swept (a shard of all 2^32 binary32 words, every bfloat16 word twice).
+TEST(CompareCli, FastLauncherAgreesWithGenericKernel) {
+  std::string out, err;
+  EXPECT_EQ(run({"compare", "--format", "bfloat16", "--mode", "sr", "--source", "binary32", "--exhaustive",
+                 "--reference", "kernel", "--shard", "700/1024", "--seed", "11"},
+                out, err),
+            0)
+      << out << err;
+  EXPECT_NE(out.find("4194304 inputs, 4194304 cases, 0 mismatches"), std::string::npos) << out;
+  EXPECT_NE(out.find("fast cpu launcher vs generic cpu kernel, exhaustive, philox seed 11, shard 700/1024"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--source", "bfloat16",
+                 "--exhaustive", "--reference", "kernel", "--repeats", "2", "--saturate", "finite"},
+                out, err),
+            0)
+      << out << err;
+  EXPECT_NE(out.find("131072 inputs, 131072 cases, 0 mismatches"), std::string::npos) << out;
+  // A format without NaN (E2M1): the flagged launch's no-encoding flags are compared too.
+  EXPECT_EQ(run({"compare", "--format", "ocp_e2m1", "--mode", "sro", "--random-bits", "2", "--source", "binary64",
+                 "--samples", "300000", "--reference", "kernel", "--json"},
+                out, err),
+            0)
+      << out << err;
+  EXPECT_NE(out.find("\"inputs\": 300000"), std::string::npos) << out;
   EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
 }
 
@@ -148,6 +178,20 @@ TEST(CompareCli, BadInputsAreNamed) {
                 out, err),
             2);
   EXPECT_NE(err.find("cannot be opened"), std::string::npos) << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--samples", "10", "--reference", "gpu"}, out, err), 2);
+  EXPECT_NE(err.find("unknown --reference 'gpu'"), std::string::npos) << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "sr", "--source", "binary32", "--samples", "10",
+                 "--reference", "kernel", "--repeats", "4"},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--repeats (stream words per input) applies to --exhaustive sweeps of 16-bit sources"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--inputs", "a", "--outputs", "b", "--reference",
+                 "kernel"},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--reference kernel does not apply"), std::string::npos) << err;
   // Without CUDA (or without a GPU) the cuda backend refuses with a message rather than pretending.
   int rc = run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "bfloat16", "--samples", "10",
                 "--backend", "cuda"},

@@ -1,5 +1,7 @@
-// CUDA kernels for array rounding: every thread runs device/array_rounding.hpp's round_element, the
-// function the CPU launcher runs, so the two backends compute the same thing by construction.
+// CUDA kernels for array rounding. Arrays: device/tiled_rounding.hpp's two stages per tile of
+// kTileElems elements (Philox blocks staged once in shared memory, then the fast element function with
+// round_element's lazy draw), the schedule the host runs in round_array_tiled_serial and tests compare
+// with the CPU launcher. Block formats: one thread per block, the CPU launcher's functions.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <string>
 
 #include "device/cuda/cuda_launch.hpp"
+#include "device/tiled_rounding.hpp"
 
 namespace roundlab::device {
 
@@ -16,11 +19,19 @@ void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(e));
 }
 
-__global__ void round_kernel(DeviceFormat f, DeviceRounding rd, SourceFormat source, const void* in, void* out,
-                             std::uint8_t* no_encoding, RandomInput random, std::size_t n) {
-  for (std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x; i < n;
-       i += static_cast<std::size_t>(gridDim.x) * blockDim.x)
-    round_element(f, rd, source, in, out, no_encoding, random, i);
+__global__ void __launch_bounds__(kTileThreads) round_tiles_kernel(TiledRounding t, const void* in, void* out,
+                                                                   std::uint8_t* no_encoding, std::size_t n) {
+  __shared__ std::uint32_t words[4 * kTileMaxBlocks];
+  for (std::size_t tile_lo = blockIdx.x * static_cast<std::size_t>(kTileElems); tile_lo < n;
+       tile_lo += static_cast<std::size_t>(gridDim.x) * kTileElems) {
+    const std::size_t len = n - tile_lo < static_cast<std::size_t>(kTileElems) ? n - tile_lo : kTileElems;
+    if (t.draws) {  // uniform over the kernel: every thread reaches the barriers
+      tile_fill(t, tile_lo, len, threadIdx.x, blockDim.x, words);
+      __syncthreads();
+    }
+    tile_round(t, in, out, no_encoding, tile_lo, len, threadIdx.x, blockDim.x, words);
+    __syncthreads();  // the next tile's stage 1 overwrites words
+  }
 }
 
 __global__ void mx_kernel(DeviceMxBlock b, MxScaleRule rule, DeviceRounding er, const std::uint32_t* in,
@@ -51,9 +62,11 @@ std::uint64_t* copy_explicit_r(RandomInput& r, std::size_t n) {
 void launch(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* d_in, void* d_out,
             std::uint8_t* d_none, const RandomInput& random, std::size_t n) {
   if (n == 0) return;
-  const int threads = 256;
-  const std::size_t blocks = std::min<std::size_t>((n + threads - 1) / threads, 65535u * 8u);
-  round_kernel<<<static_cast<unsigned>(blocks), threads>>>(f, rd, source, d_in, d_out, d_none, random, n);
+  const TiledRounding t = make_tiled_rounding(f, rd, source, random);
+  // Enough CUDA blocks to fill the GPU several times over; each strides over the remaining tiles.
+  const std::size_t tiles = (n + kTileElems - 1) / kTileElems;
+  const unsigned grid = static_cast<unsigned>(std::min<std::size_t>(tiles, 65535u * 4u));
+  round_tiles_kernel<<<grid, kTileThreads>>>(t, d_in, d_out, d_none, n);
   check(cudaGetLastError(), "kernel launch");
 }
 
@@ -141,13 +154,16 @@ void quantize_scaled_blocks_cuda(const DeviceScaledBlock& b, const DeviceRoundin
   if (d_sr) cudaFree(d_sr);
 }
 
-float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
-                                   const void* d_in, void* d_out, std::size_t n, const RandomInput& random) {
+namespace {
+
+// Time of the work that `enqueue` puts on the default stream, in ms, by CUDA events around it.
+template <class Enqueue>
+float event_ms(Enqueue enqueue) {
   cudaEvent_t start, stop;
   check(cudaEventCreate(&start), "event");
   check(cudaEventCreate(&stop), "event");
   check(cudaEventRecord(start), "event");
-  launch(f, rd, source, d_in, d_out, nullptr, random, n);
+  enqueue();
   check(cudaEventRecord(stop), "event");
   check(cudaEventSynchronize(stop), "sync");
   float ms = 0;
@@ -155,6 +171,35 @@ float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& 
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
   return ms;
+}
+
+}  // namespace
+
+float round_array_cuda_device_ptrs(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
+                                   const void* d_in, void* d_out, std::size_t n, const RandomInput& random) {
+  return event_ms([&] { launch(f, rd, source, d_in, d_out, nullptr, random, n); });
+}
+
+void* cuda_device_alloc(std::size_t bytes) {
+  void* d = nullptr;
+  check(cudaMalloc(&d, bytes ? bytes : 1), "malloc");
+  return d;
+}
+
+void cuda_device_free(void* d) { cudaFree(d); }
+
+void cuda_copy_to_device(void* d_dst, const void* src, std::size_t bytes) {
+  check(cudaMemcpy(d_dst, src, bytes, cudaMemcpyHostToDevice), "copy to device");
+}
+
+void cuda_copy_to_host(void* dst, const void* d_src, std::size_t bytes) {
+  check(cudaMemcpy(dst, d_src, bytes, cudaMemcpyDeviceToHost), "copy to host");
+}
+
+float cuda_copy_device_ms(void* d_dst, const void* d_src, std::size_t bytes) {
+  return event_ms([&] {
+    check(cudaMemcpyAsync(d_dst, d_src, bytes, cudaMemcpyDeviceToDevice), "copy device to device");
+  });
 }
 
 }  // namespace roundlab::device

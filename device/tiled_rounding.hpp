@@ -1,0 +1,132 @@
+// Tiled array rounding: the schedule of the CUDA array kernel, written as two host/device stages so the
+// CPU build runs it too (round_array_tiled_serial) and tests can compare it with round_array_cpu.
+//
+// A tile is kTileElems consecutive elements handled by one CUDA block of kTileThreads threads:
+//   stage 1 (tile_fill): the tile's Philox blocks (device/philox.hpp's slots: 8, 16 or 32 elements per
+//     block) are computed once each, thread `lane` taking blocks lane, lane + threads, ..., into shared
+//     memory — instead of every element recomputing its whole block;
+//   stage 2 (tile_round): thread `lane` rounds elements lane, lane + threads, ... (a warp reads and
+//     writes consecutive words), each with the fast element function where device/fast_rounding.hpp has
+//     a plan for the combination (else the generic round_to_format), and the same lazy draw as
+//     round_element: the word's top part first, its low part only when the two ends of the word's range
+//     round differently.
+// Codes and no-encoding flags are round_element's for the same random words (tested bit for bit in
+// tests/test_tiled_rounding.cpp; the CUDA test compares the GPU with the CPU launcher).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "device/array_rounding.hpp"
+#include "device/fast_rounding.hpp"
+#include "device/philox.hpp"
+
+namespace roundlab::device {
+
+constexpr int kTileThreads = 256;
+constexpr int kTileElemsPerThread = 8;
+constexpr int kTileElems = kTileThreads * kTileElemsPerThread;
+// Philox blocks a tile can touch: kTileElems / 8 (16-bit slots) plus one where the tile straddles blocks.
+constexpr int kTileMaxBlocks = kTileElems / 8 + 1;
+
+// Kernel-wide constants (plain data, passed by value to the CUDA kernel).
+struct TiledRounding {
+  DeviceFormat f;
+  DeviceRounding rd;
+  SourceFormat source = SourceFormat::Binary32;
+  FastPlan plan;             // kernel None: the generic round_to_format
+  RandomInput random;        // explicit words (device pointer on the GPU) or the Philox stream
+  bool draws = false;        // Philox words are staged (stochastic mode, no explicit words)
+  int slots_per_block = 32;  // of the stream for rd.random_bits
+};
+
+inline TiledRounding make_tiled_rounding(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
+                                         const RandomInput& random) {
+  TiledRounding t;
+  t.f = f;
+  t.rd = rd;
+  t.source = source;
+  t.plan = make_fast_plan(f, rd, source);
+  t.random = random;
+  t.draws = needs_random(rd) && random.explicit_r == nullptr;
+  t.slots_per_block = random_slots_per_block(rd.random_bits);
+  return t;
+}
+
+// First Philox block of the tile starting at element tile_lo, and how many blocks its len elements use.
+RL_HD std::uint64_t tile_first_block(const TiledRounding& t, std::size_t tile_lo) {
+  return (t.random.first_index + tile_lo) / static_cast<std::uint64_t>(t.slots_per_block);
+}
+RL_HD int tile_block_count(const TiledRounding& t, std::size_t tile_lo, std::size_t len) {
+  const std::uint64_t last = (t.random.first_index + tile_lo + len - 1) / static_cast<std::uint64_t>(t.slots_per_block);
+  return static_cast<int>(last - tile_first_block(t, tile_lo) + 1);
+}
+
+// Stage 1: words[4b + w] = word w of the tile's b-th Philox block, for b = lane, lane + threads, ...
+RL_HD void tile_fill(const TiledRounding& t, std::size_t tile_lo, std::size_t len, int lane, int threads,
+                     std::uint32_t* words) {
+  const std::uint64_t block0 = tile_first_block(t, tile_lo);
+  const int blocks = tile_block_count(t, tile_lo, len);
+  for (int b = lane; b < blocks; b += threads) {
+    const std::uint64_t j = block0 + static_cast<std::uint64_t>(b);
+    const Philox4x32 v = philox_at(t.random.stream, static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(j >> 32));
+    for (int w = 0; w < 4; ++w) words[4 * b + w] = v.v[w];
+  }
+}
+
+// One element with random word r: the fast kernel's code where the plan has one, else the generic one.
+RL_HD DeviceResult tiled_round_word(const TiledRounding& t, const void* in, std::size_t i, std::uint64_t r) {
+  if (t.plan.kernel == FastKernel::None) return round_to_format(t.f, t.rd, unpack_source(t.source, in, i), r);
+  std::uint64_t bits = 0;
+  switch (t.source) {
+    case SourceFormat::Binary32: bits = static_cast<const std::uint32_t*>(in)[i]; break;
+    case SourceFormat::Binary64: bits = static_cast<const std::uint64_t*>(in)[i]; break;
+    default: bits = static_cast<const std::uint16_t*>(in)[i]; break;
+  }
+  return fast_round_element(t.plan, bits, r);
+}
+
+// Stage 2: elements tile_lo + lane, tile_lo + lane + threads, ... (below tile_lo + len), with the words of
+// stage 1.
+RL_HD void tile_round(const TiledRounding& t, const void* in, void* out, std::uint8_t* no_encoding,
+                      std::size_t tile_lo, std::size_t len, int lane, int threads, const std::uint32_t* words) {
+  const std::uint64_t block0 = tile_first_block(t, tile_lo);
+  const int n = t.rd.random_bits;
+  for (std::size_t e = static_cast<std::size_t>(lane); e < len; e += static_cast<std::size_t>(threads)) {
+    const std::size_t i = tile_lo + e;
+    DeviceResult res;
+    if (!needs_random(t.rd)) {
+      res = tiled_round_word(t, in, i, 0);
+    } else if (!t.draws) {
+      res = tiled_round_word(t, in, i, t.random.explicit_r[i]);
+    } else {
+      const std::uint64_t index = t.random.first_index + i;
+      const std::uint64_t per = static_cast<std::uint64_t>(t.slots_per_block);
+      const std::uint32_t* w = words + 4 * (index / per - block0);
+      const Philox4x32 block{{w[0], w[1], w[2], w[3]}};
+      const RandomWordBounds b = random_word_bounds(random_slot_of(block, static_cast<int>(index % per), n), n);
+      res = tiled_round_word(t, in, i, b.lo);
+      if (b.hi != b.lo) {
+        const DeviceResult at_hi = tiled_round_word(t, in, i, b.hi);
+        if (at_hi.code != res.code || at_hi.no_encoding != res.no_encoding)
+          res = tiled_round_word(t, in, i, b.lo | random_low_part(t.random.stream, index, n));
+      }
+    }
+    store_code(t.f, out, i, res.code);
+    if (no_encoding) no_encoding[i] = res.no_encoding ? 1 : 0;
+  }
+}
+
+// The CUDA kernel's schedule run serially: every tile, stage 1 by every lane, then stage 2 by every lane.
+inline void round_array_tiled_serial(const TiledRounding& t, const void* in, void* out, std::size_t n,
+                                     std::uint8_t* no_encoding = nullptr) {
+  std::uint32_t words[4 * kTileMaxBlocks];
+  for (std::size_t tile_lo = 0; tile_lo < n; tile_lo += kTileElems) {
+    const std::size_t len = n - tile_lo < static_cast<std::size_t>(kTileElems) ? n - tile_lo : kTileElems;
+    if (t.draws)
+      for (int lane = 0; lane < kTileThreads; ++lane) tile_fill(t, tile_lo, len, lane, kTileThreads, words);
+    for (int lane = 0; lane < kTileThreads; ++lane)
+      tile_round(t, in, out, no_encoding, tile_lo, len, lane, kTileThreads, words);
+  }
+}
+
+}  // namespace roundlab::device
