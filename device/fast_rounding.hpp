@@ -529,11 +529,15 @@ RL_FAST_INLINE std::uint32_t round_fields(const FastPlan& P, bool neg, bool is_n
 //     mc = (base + rv) >> s. For s > 31 (capped at 62: m >> 31 = 0 already), base is first shifted right
 //     by s − 31 and s = 31: ⌊ν·2^16⌋ is unchanged and tc = 0.
 // Out of range is min(mc, sat_pos) and the sign is OR-ed in (the plan's sel bit 4), except on out-of-range
-// codes where sel bit 5 says they carry none. The integer steps are the same for every element, so a
+// codes where sel bit 5 says they carry none. kSel = kRuntimeSel reads the selects from P.sel instead
+// (the CUDA kernel, where a uniform branch costs less than an instantiation per sel). The integer steps are the same for every element, so a
 // loop over elements vectorizes (32-bit lanes; 16-bit for the RNE kernel from 16-bit sources).
+constexpr int kRuntimeSel = -1;
+
 template <class S, FastKernel K, int kSel>
 RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::Word x, std::uint32_t r,
                                                 std::uint8_t& tie) {
+  const int sel = kSel >= 0 ? kSel : P.sel;  // a constant wherever kSel is one
   // U: the lane word (32 bits, or 16 for the 16-bit-lane RNE kernel); every value below fits in it.
   using U = typename S::Word;
   using I = typename S::SWord;
@@ -590,10 +594,10 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::W
   const U mag = mc < sat ? mc : sat;
   const bool neg = (x >> (S::k - 1)) != 0;
   bool sneg = neg;
-  if constexpr ((kSel & 1) != 0) sneg = neg & (mag != 0);
+  if ((sel & 1) != 0) sneg = neg & (mag != 0);
   U code = static_cast<U>(mag | (sneg ? static_cast<U>(P.sign_bit) : U{0}));
-  if constexpr ((kSel & 32) != 0) code = mag == sat ? mag : code;
-  if constexpr ((kSel & 2) != 0) {
+  if ((sel & 32) != 0) code = mag == sat ? mag : code;
+  if ((sel & 2) != 0) {
     const U code_inf = neg ? static_cast<U>(P.inf_neg) : static_cast<U>(P.inf_pos);
     code = a == inf_bits ? code_inf : code;
   }
@@ -606,6 +610,7 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::W
 // Exact: the conversion is IEEE 754's (default rounding mode; no flush-to-zero in these builds).
 template <int kSel>
 RL_FAST_INLINE std::uint32_t fast_convert_to_binary32(const FastPlan& P, std::uint64_t x) {
+  const int sel = kSel >= 0 ? kSel : P.sel;
   double d;
   std::memcpy(&d, &x, sizeof d);
   const float y = static_cast<float>(d);
@@ -615,7 +620,7 @@ RL_FAST_INLINE std::uint32_t fast_convert_to_binary32(const FastPlan& P, std::ui
   std::uint32_t mag = c & 0x7fffffffu;
   mag = mag < sat ? mag : sat;
   std::uint32_t code = mag | (c & 0x80000000u);
-  if constexpr ((kSel & 2) != 0) {
+  if ((sel & 2) != 0) {
     const bool is_inf = (x & 0x7fffffffffffffffull) == 0x7ff0000000000000ull;
     code = is_inf ? ((x >> 63) != 0 ? static_cast<std::uint32_t>(P.inf_neg) : static_cast<std::uint32_t>(P.inf_pos))
                   : code;

@@ -6,10 +6,12 @@
 //     block) are computed once each, thread `lane` taking blocks lane, lane + threads, ..., into shared
 //     memory — instead of every element recomputing its whole block;
 //   stage 2 (tile_round): thread `lane` rounds elements lane, lane + threads, ... (a warp reads and
-//     writes consecutive words), each with the fast element function where device/fast_rounding.hpp has
-//     a plan for the combination (else the generic round_to_format), and the same lazy draw as
-//     round_element: the word's top part first, its low part only when the two ends of the word's range
-//     round differently.
+//     writes consecutive words). Without flags and explicit words, where the plan has an aligned kernel
+//     (device/fast_rounding.hpp's cheapest form; its selects read at run time), that kernel with the
+//     slot (exact SR: the 16-bit top part, the rare ties finished with the whole word, as the CPU
+//     launcher does); otherwise the fast element function where a plan exists (else the generic
+//     round_to_format) with round_element's lazy draw: the word's top part first, its low part only
+//     when the two ends of the word's range round differently.
 // Codes and no-encoding flags are round_element's for the same random words (tested bit for bit in
 // tests/test_tiled_rounding.cpp; the CUDA test compares the GPU with the CPU launcher).
 #pragma once
@@ -37,10 +39,12 @@ struct TiledRounding {
   RandomInput random;        // explicit words (device pointer on the GPU) or the Philox stream
   bool draws = false;        // Philox words are staged (stochastic mode, no explicit words)
   int slots_per_block = 32;  // of the stream for rd.random_bits
+  bool aligned = false;      // stage 2 takes plan.kernel, an aligned kernel (no flags, no explicit words)
 };
 
+// flags: whether the launch writes no-encoding flags (the aligned kernels do not compute them).
 inline TiledRounding make_tiled_rounding(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source,
-                                         const RandomInput& random) {
+                                         const RandomInput& random, bool flags) {
   TiledRounding t;
   t.f = f;
   t.rd = rd;
@@ -49,6 +53,10 @@ inline TiledRounding make_tiled_rounding(const DeviceFormat& f, const DeviceRoun
   t.random = random;
   t.draws = needs_random(rd) && random.explicit_r == nullptr;
   t.slots_per_block = random_slots_per_block(rd.random_bits);
+  // binary64 sources have one aligned kernel (the conversion to binary32); the CPU launcher, too, takes
+  // the fallback for the others.
+  t.aligned = is_aligned_kernel(t.plan.kernel) && !flags && random.explicit_r == nullptr &&
+              (source != SourceFormat::Binary64 || t.plan.kernel == FastKernel::Binary64ToBinary32);
   return t;
 }
 
@@ -85,6 +93,40 @@ RL_HD DeviceResult tiled_round_word(const TiledRounding& t, const void* in, std:
   return fast_round_element(t.plan, bits, r);
 }
 
+// The aligned kernel of the plan on element i with slot r (the N-bit word; exact SR: its 16-bit top part);
+// tie = 1 where exact SR needs the whole word.
+template <class S>
+RL_HD std::uint32_t tiled_aligned(const FastPlan& P, typename S::Word x, std::uint32_t r, std::uint8_t& tie) {
+  tie = 0;
+  switch (P.kernel) {
+    case FastKernel::SrffAligned: return fast_round_aligned<S, FastKernel::SrffAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::SrfAligned: return fast_round_aligned<S, FastKernel::SrfAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::SrcAligned: return fast_round_aligned<S, FastKernel::SrcAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::SroAligned: return fast_round_aligned<S, FastKernel::SroAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::SrceilAligned: return fast_round_aligned<S, FastKernel::SrceilAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::ExactSRAligned: return fast_round_aligned<S, FastKernel::ExactSRAligned, kRuntimeSel>(P, x, r, tie);
+    case FastKernel::NearestEvenAligned:
+      return fast_round_aligned<S, FastKernel::NearestEvenAligned, kRuntimeSel>(P, x, r, tie);
+    default: return 0;  // not reached: t.aligned holds only for the kernels above and the conversion
+  }
+}
+
+RL_HD std::uint32_t tiled_round_aligned(const TiledRounding& t, const void* in, std::size_t i, std::uint32_t r,
+                                        std::uint8_t& tie) {
+  tie = 0;
+  switch (t.source) {
+    case SourceFormat::Binary32:
+      return tiled_aligned<FastSourceBinary32>(t.plan, static_cast<const std::uint32_t*>(in)[i], r, tie);
+    case SourceFormat::Bfloat16:  // the binary32 word of the same value
+      return tiled_aligned<FastSourceBinary32>(t.plan, std::uint32_t{static_cast<const std::uint16_t*>(in)[i]} << 16, r, tie);
+    case SourceFormat::Binary16:
+      return tiled_aligned<FastSourceBinary16>(t.plan, static_cast<const std::uint16_t*>(in)[i], r, tie);
+    case SourceFormat::Binary64:
+      return fast_convert_to_binary32<kRuntimeSel>(t.plan, static_cast<const std::uint64_t*>(in)[i]);
+  }
+  return 0;
+}
+
 // Stage 2: elements tile_lo + lane, tile_lo + lane + threads, ... (below tile_lo + len), with the words of
 // stage 1.
 RL_HD void tile_round(const TiledRounding& t, const void* in, void* out, std::uint8_t* no_encoding,
@@ -94,7 +136,26 @@ RL_HD void tile_round(const TiledRounding& t, const void* in, void* out, std::ui
   for (std::size_t e = static_cast<std::size_t>(lane); e < len; e += static_cast<std::size_t>(threads)) {
     const std::size_t i = tile_lo + e;
     DeviceResult res;
-    if (!needs_random(t.rd)) {
+    if (t.aligned) {
+      std::uint32_t r = 0;
+      std::uint64_t index = 0;
+      if (t.draws) {
+        index = t.random.first_index + i;
+        const std::uint64_t per = static_cast<std::uint64_t>(t.slots_per_block);
+        const std::uint32_t* w = words + 4 * (index / per - block0);
+        r = random_slot_of(Philox4x32{{w[0], w[1], w[2], w[3]}}, static_cast<int>(index % per), n);
+      }
+      std::uint8_t tie = 0;
+      res.code = tiled_round_aligned(t, in, i, r, tie);
+      if (tie) {  // exact SR only (about one element in 2^16): the whole 64-bit word decides
+        std::uint64_t bits = 0;
+        switch (t.source) {
+          case SourceFormat::Binary32: bits = static_cast<const std::uint32_t*>(in)[i]; break;
+          default: bits = static_cast<const std::uint16_t*>(in)[i]; break;
+        }
+        res = fast_round_element(t.plan, bits, random_word_bounds(r, n).lo | random_low_part(t.random.stream, index, n));
+      }
+    } else if (!needs_random(t.rd)) {
       res = tiled_round_word(t, in, i, 0);
     } else if (!t.draws) {
       res = tiled_round_word(t, in, i, t.random.explicit_r[i]);

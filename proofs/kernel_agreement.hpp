@@ -19,8 +19,8 @@ struct AgreementSpec {
   IeeeLikeFormat format;
   Rounding rounding;
   device::SourceFormat source = device::SourceFormat::Binary32;
-  // Under test: Cpu = round_array_cpu_fast (with and without no-encoding flags, which take different
-  // kernels); Cuda = round_array_cuda.
+  // Under test, each with and without no-encoding flags (which take different kernels): Cpu =
+  // round_array_cpu_fast; Cuda = round_array_cuda.
   Backend backend = Backend::Cpu;
   bool exhaustive = false;       // every input word (16- and 32-bit sources)
   std::uint64_t samples = 1 << 20;

@@ -3,7 +3,8 @@
 // codes and no-encoding flags: every 16-bit word of bfloat16 and binary16 sources, structured random
 // binary32 and binary64 words; targets with and without a fast plan; every mode family with N in the
 // nibble, byte, 16-bit and lazy (N > 16) slot widths; every saturation; stream offsets that are not a
-// multiple of a block's slots and lengths that are not a multiple of a tile; Philox and explicit words.
+// multiple of a block's slots and lengths that are not a multiple of a tile; Philox and explicit words;
+// with no-encoding flags (general kernels) and without (the aligned kernels, selects read at run time).
 // What this cannot show is that the GPU runs it the same way: tests/cuda/test_cuda_kernels.cu does that.
 #include <gtest/gtest.h>
 
@@ -51,7 +52,7 @@ std::vector<unsigned char> inputs_for(SourceFormat s, std::size_t sampled, std::
 
 struct Counter {
   long elements = 0;
-  int with_fast_plan = 0, without = 0;
+  int with_fast_plan = 0, without = 0, aligned = 0;
 };
 
 // Tiled vs round_array_cpu on the same inputs and random input; returns the number of differing elements.
@@ -59,16 +60,21 @@ std::size_t compare(const device::DeviceFormat& f, const device::DeviceRounding&
                     const std::vector<unsigned char>& in, const device::RandomInput& rnd, Counter& count) {
   const std::size_t n = in.size() / device::source_bytes(s);
   const int cb = device::code_bytes(f);
-  std::vector<unsigned char> want(n * cb), got(n * cb, 0xAB);
+  std::vector<unsigned char> want(n * cb), got(n * cb, 0xAB), got_unflagged(n * cb, 0xCD);
   std::vector<std::uint8_t> want_none(n), got_none(n, 7);
   device::round_array_cpu(f, rd, s, in.data(), want.data(), n, rnd, want_none.data());
-  const device::TiledRounding t = device::make_tiled_rounding(f, rd, s, rnd);
+  const device::TiledRounding t = device::make_tiled_rounding(f, rd, s, rnd, true);
+  EXPECT_FALSE(t.aligned);
   (t.plan.kernel == device::FastKernel::None ? count.without : count.with_fast_plan) += 1;
   device::round_array_tiled_serial(t, in.data(), got.data(), n, got_none.data());
-  count.elements += static_cast<long>(n);
+  const device::TiledRounding u = device::make_tiled_rounding(f, rd, s, rnd, false);
+  count.aligned += u.aligned ? 1 : 0;
+  device::round_array_tiled_serial(u, in.data(), got_unflagged.data(), n);
+  count.elements += 2 * static_cast<long>(n);
   std::size_t bad = 0;
   for (std::size_t i = 0; i < n; ++i)
-    bad += std::memcmp(want.data() + i * cb, got.data() + i * cb, cb) != 0 || want_none[i] != got_none[i];
+    bad += std::memcmp(want.data() + i * cb, got.data() + i * cb, cb) != 0 || want_none[i] != got_none[i] ||
+           std::memcmp(want.data() + i * cb, got_unflagged.data() + i * cb, cb) != 0;
   return bad;
 }
 
@@ -106,8 +112,10 @@ TEST(TiledRounding, EqualsCpuLauncherOnPhiloxWords) {
   }
   EXPECT_GT(count.with_fast_plan, 0);
   EXPECT_GT(count.without, 0);
-  std::printf("tiled-vs-launcher elements compared: %ld (%d calls with a fast plan, %d without)\n", count.elements,
-              count.with_fast_plan, count.without);
+  EXPECT_GT(count.aligned, 100);
+  std::printf("tiled-vs-launcher elements compared: %ld (%d calls with a fast plan, %d of them aligned without flags, "
+              "%d without a plan)\n",
+              count.elements, count.with_fast_plan, count.aligned, count.without);
 }
 
 TEST(TiledRounding, EqualsCpuLauncherOnExplicitWordsAndShortArrays) {
@@ -138,8 +146,9 @@ TEST(TiledRounding, StagedBlocksAreTheStreamsBlocks) {
   rnd.stream = device::RandomStream{42, 3};
   rnd.first_index = 1000003;
   const auto t = device::make_tiled_rounding(format_of("bfloat16"), {DeviceMode::SR, 64, device::DeviceSaturation::None},
-                                             SourceFormat::Binary32, rnd);
+                                             SourceFormat::Binary32, rnd, false);
   ASSERT_TRUE(t.draws);
+  ASSERT_TRUE(t.aligned);
   ASSERT_EQ(t.slots_per_block, 8);
   const std::size_t tile_lo = 3 * device::kTileElems, len = device::kTileElems;
   const int blocks = device::tile_block_count(t, tile_lo, len);
@@ -152,4 +161,37 @@ TEST(TiledRounding, StagedBlocksAreTheStreamsBlocks) {
     const auto v = device::philox_at(rnd.stream, static_cast<std::uint32_t>(block0 + b), 0);
     for (int w = 0; w < 4; ++w) ASSERT_EQ(words[4 * b + w], v.v[w]) << "block " << b << " word " << w;
   }
+}
+
+// Exact SR ties of the 16-bit top part, made on purpose: element i's discarded bits are chosen from its
+// own Philox top part so that ⌊ν·2^16⌋ + top = 2^16 − 1, which only the word's low part can settle (the
+// aligned kernel marks them; stage 2 finishes them with the whole word).
+TEST(TiledRounding, ExactSrTiesOfTheTopPartAreFinishedWithTheWholeWord) {
+  const auto f = format_of("p3109_k8p4se");
+  const device::DeviceRounding rd{DeviceMode::SR, 64, device::DeviceSaturation::None};
+  device::RandomInput rnd;
+  rnd.stream = device::RandomStream{314159, 2};
+  rnd.first_index = 77;
+  const std::size_t n = 5000;
+  std::vector<unsigned char> in(n * 4);
+  std::mt19937 rng(3);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t top = device::random_top_part(rnd.stream, rnd.first_index + i, 64);
+    // b8p4 keeps 3 of binary32's 23 fraction bits in its normal range: 20 discarded bits, the top 16 of
+    // which are set to 2^16 − 1 − top; the exponent is in b8p4's normal range (2^-6 .. 2^7).
+    const std::uint32_t discarded = ((0xffffu - top) << 4) | (rng() & 15u);
+    const std::uint32_t word = ((rng() & 1u) << 31) | ((121u + rng() % 13u) << 23) | ((rng() & 7u) << 20) | discarded;
+    std::memcpy(in.data() + 4 * i, &word, 4);
+  }
+  const auto t = device::make_tiled_rounding(f, rd, SourceFormat::Binary32, rnd, false);
+  ASSERT_TRUE(t.aligned);
+  std::size_t ties = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint8_t tie = 0;
+    device::tiled_round_aligned(t, in.data(), i, device::random_top_part(rnd.stream, rnd.first_index + i, 64), tie);
+    ties += tie;
+  }
+  EXPECT_EQ(ties, n);  // every element is a tie of the top part
+  Counter count;
+  EXPECT_EQ(compare(f, rd, SourceFormat::Binary32, in, rnd, count), 0u);
 }

@@ -62,7 +62,7 @@ std::uint64_t* copy_explicit_r(RandomInput& r, std::size_t n) {
 void launch(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* d_in, void* d_out,
             std::uint8_t* d_none, const RandomInput& random, std::size_t n) {
   if (n == 0) return;
-  const TiledRounding t = make_tiled_rounding(f, rd, source, random);
+  const TiledRounding t = make_tiled_rounding(f, rd, source, random, d_none != nullptr);
   // Enough CUDA blocks to fill the GPU several times over; each strides over the remaining tiles.
   const std::size_t tiles = (n + kTileElems - 1) / kTileElems;
   const unsigned grid = static_cast<unsigned>(std::min<std::size_t>(tiles, 65535u * 4u));
@@ -88,7 +88,7 @@ void round_array_cuda(const DeviceFormat& f, const DeviceRounding& rd, SourceFor
     dev_random.explicit_r = d_r;
   }
   check(cudaMemcpy(d_in, in, in_bytes, cudaMemcpyHostToDevice), "copy in");
-  launch(f, rd, source, d_in, d_out, d_none, dev_random, n);
+  launch(f, rd, source, d_in, d_out, no_encoding ? d_none : nullptr, dev_random, n);  // no flags: aligned kernels
   check(cudaMemcpy(out, d_out, out_bytes, cudaMemcpyDeviceToHost), "copy out");
   if (no_encoding) check(cudaMemcpy(no_encoding, d_none, n, cudaMemcpyDeviceToHost), "copy flags");
   cudaFree(d_in);

@@ -1,7 +1,7 @@
 // CUDA backend: the GPU computes exactly what the CPU launcher computes (same element functions, same
 // Philox stream): sampled binary32 inputs for several (format, rounding) pairs, and every source × the
-// tiled kernel's case list (tests/test_tiled_rounding.cpp runs the same schedule on the host) with
-// no-encoding flags, unaligned stream offsets and explicit words. Skips itself, with a message, when no
+// tiled kernel's case list (tests/test_tiled_rounding.cpp runs the same schedule on the host) with and
+// without no-encoding flags, unaligned stream offsets and explicit words. Skips itself, with a message, when no
 // GPU is visible.
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
@@ -98,11 +98,13 @@ TEST(CudaKernels, GpuEqualsCpuLauncherOnEverySourceModeAndSaturation) {
             ri.stream = device::RandomStream{0xfeedull, 3};
             ri.first_index = (std::uint64_t{1} << 32) - 1001;  // unaligned; crosses a 2^32 counter
             if (explicit_words) ri.explicit_r = words.data();
-            std::vector<unsigned char> cpu(n * cb), gpu(n * cb, 0xAB);
+            std::vector<unsigned char> cpu(n * cb), gpu(n * cb, 0xAB), gpu_unflagged(n * cb, 0xCD);
             std::vector<std::uint8_t> cpu_none(n), gpu_none(n, 7);
             device::round_array_cpu(f, dr, s, in.data(), cpu.data(), n, ri, cpu_none.data());
             device::round_array_cuda(f, dr, s, in.data(), gpu.data(), n, ri, gpu_none.data());
-            EXPECT_TRUE(cpu == gpu && cpu_none == gpu_none)
+            // Without flags the kernel takes the aligned kernels where the plan has them.
+            device::round_array_cuda(f, dr, s, in.data(), gpu_unflagged.data(), n, ri);
+            EXPECT_TRUE(cpu == gpu && cpu_none == gpu_none && cpu == gpu_unflagged)
                 << target << " mode " << static_cast<int>(mode) << " N=" << bits << " sat " << static_cast<int>(sat)
                 << " source bytes " << sb << (explicit_words ? " explicit words" : " philox");
             compared += static_cast<long>(n);
