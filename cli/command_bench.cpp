@@ -39,6 +39,7 @@
 #endif
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -162,6 +163,14 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
       throw InputError("--filter '" + *o.get("filter") + "' is not a regular expression: " + e.what());
     }
   }
+  std::string gpu_name;
+#ifdef ROUNDLAB_HAVE_CUDA
+  if (cuda) {  // before the inputs are made: a missing GPU is said at once
+    const device::CudaStatus st = device::cuda_status();
+    if (st.device_count == 0) throw InputError("--backend cuda: no CUDA device is visible");
+    gpu_name = st.device_name;
+  }
+#endif
   std::vector<KernelSpec> kernels;
   for (const auto& k : kernel_list())
     if (!use_filter || std::regex_search(kernel_name(k), filter)) kernels.push_back(k);
@@ -194,7 +203,6 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
   }
   std::vector<unsigned char> copy_dst(cuda ? 0 : n * 8), codes(cuda ? std::min<std::size_t>(n, 1 << 16) * 4 : n * 4),
       check_codes;
-  std::string gpu_name;
 #ifdef ROUNDLAB_HAVE_CUDA
   // Device copies of the three input arrays, one output and one copy destination, held for the whole run.
   struct DeviceBuffers {
@@ -212,9 +220,6 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
     }
   } dev;
   if (cuda) {
-    const device::CudaStatus st = device::cuda_status();
-    if (st.device_count == 0) throw InputError("--backend cuda: no CUDA device is visible");
-    gpu_name = st.device_name;
     dev.in32 = device::cuda_device_alloc(n * 4);
     dev.in16 = device::cuda_device_alloc(n * 2);
     dev.in64 = device::cuda_device_alloc(n * 8);
@@ -298,7 +303,7 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
   bool all_equal = true;
   for (const auto& r : results) all_equal = all_equal && r.checked_equal;
   if (o.flag("json")) {
-    out << "{\"command\": \"bench\", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION)
+    out << "{\"command\": \"bench\", \"revision\": " << json_string(git_revision())
         << ", \"backend\": " << json_string(backend) << ", \"gpu\": " << json_string(gpu_name)
         << ", \"machine\": {\"nproc\": " << nproc << ", \"threads\": " << threads
         << ", \"cpu\": " << json_string(cpu_model()) << ", \"fast_path_isa\": " << json_string(device::fast_path_isa())
@@ -331,7 +336,7 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
       out << "roundlab bench: " << n << " elements, " << threads << " thread(s) of " << nproc << " (" << cpu_model()
           << "), best of " << repeat << " after a warm-up, fast path ISA " << device::fast_path_isa() << "\n";
     out
-        << "revision " << ROUNDLAB_GIT_REVISION << ", input seed " << input_seed << ", philox seed " << philox_seed
+        << "revision " << git_revision() << ", input seed " << input_seed << ", philox seed " << philox_seed
         << " stream 0\n"
         << "memcpy = " << memcpy_def << "\n"
         << "GB/s = (input bytes read + code bytes written) / time; memcpy GB/s counts its reads and writes\n\n";

@@ -23,6 +23,7 @@
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -120,7 +121,7 @@ class TablePrinter : public Printer {
   void begin(const BiasRun& run) override {
     out_ << "roundlab bias: " << run.format.name << ", " << run.rounding.describe() << ", source " << run.source.text()
          << " over " << range_text(run) << " (" << run.input_count << " inputs), method " << method_text(run)
-         << ", revision " << ROUNDLAB_GIT_REVISION << "\n";
+         << ", revision " << git_revision() << "\n";
     out_ << "units: bias in target ulps (+ = away from zero), Var and MSE in ulp^2; exact rationals ('~' = "
             "rounded for display)\n";
     rows_ = {{"x", "delta", "P(away)", "bias[ulp]", "Var[ulp^2]", "MSE[ulp^2]", "E-x", "outcomes"}};
@@ -196,7 +197,7 @@ class CsvPrinter : public Printer {
  public:
   CsvPrinter(std::ostream& out, bool summary) : out_(out), summary_(summary) {}
   void begin(const BiasRun& run) override {
-    out_ << "# roundlab bias,version=" << ROUNDLAB_VERSION << ",revision=" << ROUNDLAB_GIT_REVISION
+    out_ << "# roundlab bias,version=" << ROUNDLAB_VERSION << ",revision=" << git_revision()
          << ",format=" << run.format.name << ",mode=" << mode_name(run.rounding.mode)
          << ",random_bits=" << run.rounding.random_bits << ",saturation=" << saturation_name(run.rounding.saturation)
          << ",source=" << run.source.text() << ",range=" << range_text(run) << ",method=" << method_text(run) << "\n";
@@ -245,7 +246,7 @@ class JsonPrinter : public Printer {
   JsonPrinter(std::ostream& out, bool summary) : out_(out), summary_(summary) {}
   void begin(const BiasRun& run) override {
     out_ << "{\"command\": \"bias\", \"version\": " << json_string(ROUNDLAB_VERSION)
-         << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION) << ",\n \"parameters\": {\"format\": "
+         << ", \"revision\": " << json_string(git_revision()) << ",\n \"parameters\": {\"format\": "
          << json_string(run.format.name) << ", \"mode\": " << json_string(mode_name(run.rounding.mode))
          << ", \"random_bits\": " << run.rounding.random_bits
          << ", \"saturation\": " << json_string(saturation_name(run.rounding.saturation))

@@ -15,6 +15,7 @@
 #include "proofs/kernel_agreement.hpp"
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -125,7 +126,7 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
     out << "{\"format\": " << json_string(format->name) << ", \"rounding\": " << json_string(rounding.describe())
         << ", \"source\": " << json_string(analysis::source_format_name(source)) << ", \"what\": " << json_string(what) << ", \"inputs\": " << rep.inputs << ", \"cases\": " << rep.cases
         << ", \"mismatches\": " << rep.mismatches << ", \"ok\": " << (rep.ok() ? "true" : "false")
-        << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION) << ", \"first\": [";
+        << ", \"revision\": " << json_string(git_revision()) << ", \"first\": [";
     for (std::size_t i = 0; i < rep.first.size(); ++i) {
       const auto& m = rep.first[i];
       out << (i ? ", " : "") << "{\"input\": " << json_string(hex_code(m.input_bits, sbits)) << ", \"r\": " << m.r

@@ -17,6 +17,7 @@
 #include "cli/options.hpp"
 #include "proofs/claim.hpp"
 #include "reference/error.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -78,7 +79,7 @@ int prove_under_mpi(const std::vector<const proofs::Claim*>& chosen, proofs::Cla
   run.shard_count = static_cast<std::uint64_t>(size);
   int all_passed = 1;
   for (const proofs::Claim* c : chosen) {
-    const std::string json = proofs::certificate_json(proofs::run_claim(*c, run, ROUNDLAB_GIT_REVISION));
+    const std::string json = proofs::certificate_json(proofs::run_claim(*c, run, git_revision()));
     int len = static_cast<int>(json.size());
     std::vector<int> lens(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
     MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -159,7 +160,7 @@ int run_prove(const Args& args, std::ostream& out, std::ostream& err) {
         err << buf << std::flush;
       };
     }
-    const proofs::Certificate cert = proofs::run_claim(*c, run, ROUNDLAB_GIT_REVISION);
+    const proofs::Certificate cert = proofs::run_claim(*c, run, git_revision());
     if (progress) err << "\n";
     std::string file = c->name + (run.full ? ".full" : ".quick");
     if (run.shard_count > 1) file += ".shard-" + std::to_string(run.shard_index) + "-of-" + std::to_string(run.shard_count);

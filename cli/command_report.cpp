@@ -21,6 +21,7 @@
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reports/report_builder.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -272,7 +273,7 @@ std::string utc_now() {
 void write_run_record(const fs::path& data, const Runner& r, Size size, std::uint64_t seed, double seconds) {
   std::ofstream f(data / "run.json");
   f << "{\"command\": \"report\", \"roundlab_version\": " << json_string(ROUNDLAB_VERSION)
-    << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION) << ", \"size\": " << json_string(size_name(size))
+    << ", \"revision\": " << json_string(git_revision()) << ", \"size\": " << json_string(size_name(size))
     << ", \"size_note\": " << json_string(size_note(size)) << ", \"created_utc\": " << json_string(utc_now())
     << ", \"seconds\": " << seconds << ",\n \"seeds\": "
     << json_string("experiments and sampled compare: seed " + std::to_string(seed) + "; train-gpt: seeds " + std::to_string(seed) +

@@ -18,6 +18,7 @@
 #include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -86,7 +87,7 @@ int run_stattest(const Args& args, std::ostream& out, std::ostream& err) {
         << ", \"kernel\": " << json_string(kernel_text) << ", \"saturation\": " << json_string(saturation_name(spec.claimed.saturation))
         << ", \"range\": " << json_string(range) << ", \"samples_per_input\": " << spec.samples
         << ", \"philox_seed\": " << spec.seed << ", \"philox_stream\": " << spec.stream << ", \"input_seed\": " << input_seed
-        << ", \"alpha\": " << spec.alpha << ", \"revision\": " << json_string(ROUNDLAB_GIT_REVISION)
+        << ", \"alpha\": " << spec.alpha << ", \"revision\": " << json_string(git_revision())
         << ", \"not_neighbour\": " << res.not_neighbour << ", \"rejected\": " << (res.rejected ? "true" : "false")
         << ", \"samples_for_half_bit_bias\": " << res.samples_for_half_bit_bias << ", \"global\": [";
     for (std::size_t i = 0; i < res.global.size(); ++i)

@@ -30,6 +30,7 @@
 #include "reference/json_text.hpp"
 #include "cli/options.hpp"
 #include "reference/error.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -183,7 +184,7 @@ void write_run(const RunOutput& r, const std::string& label, const GptPreset& pr
   const GptConfig& m = preset.model;
   const TrainConfig& t = preset.train;
   f << "{\"command\": \"train-gpt\", \"roundlab_version\": " << json_string(ROUNDLAB_VERSION) << ", \"revision\": "
-    << json_string(ROUNDLAB_GIT_REVISION) << ", \"label\": " << json_string(label) << ", \"seed\": " << r.seed
+    << json_string(git_revision()) << ", \"label\": " << json_string(label) << ", \"seed\": " << r.seed
     << ", \"weights\": " << json_string(r.policy.describe()) << ", \"backend\": " << json_string(r.backend)
     << ", \"data\": " << json_string(data_path)
     << ",\n \"preset\": {\"name\": " << json_string(preset.name) << ", \"n_layer\": " << m.n_layer << ", \"n_head\": "

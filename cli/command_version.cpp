@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "reference/git_revision.hpp"
 #include "cli/options.hpp"
 #ifdef ROUNDLAB_HAVE_CUDA
 #include "device/cuda/device_query.hpp"
@@ -13,7 +14,7 @@ namespace roundlab::cli {
 
 int run_version(const Args& args, std::ostream& out, std::ostream&) {
   Options o(args, {}, {});
-  out << "roundlab " << ROUNDLAB_VERSION << " (revision " << ROUNDLAB_GIT_REVISION << ")\n";
+  out << "roundlab " << ROUNDLAB_VERSION << " (revision " << git_revision() << ")\n";
   out << "mpfr " << mpfr_get_version() << "\n";
 #ifdef ROUNDLAB_HAVE_CUDA
   auto s = device::cuda_status();

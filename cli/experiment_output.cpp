@@ -9,6 +9,7 @@
 
 #include "reference/json_text.hpp"
 #include "reference/error.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::cli {
 
@@ -68,7 +69,7 @@ std::string decision_json(const Decision& d) {
 
 std::string header_json(const char* experiment, const std::string& policy, ExponentRange range, std::uint64_t seed) {
   return "\"experiment\": " + json_string(experiment) + ", \"roundlab_version\": " + json_string(ROUNDLAB_VERSION) +
-         ", \"revision\": " + json_string(ROUNDLAB_GIT_REVISION) + ", \"seed\": " + std::to_string(seed) +
+         ", \"revision\": " + json_string(git_revision()) + ", \"seed\": " + std::to_string(seed) +
          ", \"operand_policy\": " + json_string(policy) + ", \"exponent_range\": " + json_string(exponent_range_name(range)) +
          ", \"random_stream\": " +
          json_string("Philox4x32-10, key = seed, counter stream = the member's stream id; draw k of a run is "

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "reports/report_sections.hpp"
+#include "reference/git_revision.hpp"
 
 namespace roundlab::reports {
 
@@ -34,7 +35,7 @@ ReportSummary build_report(const std::filesystem::path& dir) {
   DataDir d{dir / "data"};
   HtmlReport r;
   r.title = "roundlab report: what the roundings do";
-  r.provenance.emplace_back("report built by", std::string("roundlab ") + ROUNDLAB_VERSION + ", revision " + ROUNDLAB_GIT_REVISION);
+  r.provenance.emplace_back("report built by", std::string("roundlab ") + ROUNDLAB_VERSION + ", revision " + git_revision());
   nlohmann::json run;
   const bool have_run = std::filesystem::is_regular_file(d.path("run.json"));
   if (have_run) {
