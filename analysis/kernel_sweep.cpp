@@ -45,7 +45,7 @@ void SweepReport::record(int max_reported, std::uint64_t in, std::uint64_t r, st
   if (same) return;
   ++mismatches;
   if (static_cast<int>(first.size()) < max_reported)
-    first.push_back(Mismatch{in, r, exp.value_or(0), got, !exp.has_value(), got_none});
+    first.push_back(Mismatch{in, r, exp.value_or(0), got, !exp.has_value(), got_none, {}});
 }
 
 ExactValue source_value(device::SourceFormat s, std::uint64_t bits) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@ struct Mismatch {
   std::uint64_t r = 0;
   std::uint64_t expected = 0, got = 0;
   bool expected_none = false, got_none = false;  // NaN in a format without NaN
+  std::string note;  // which launch produced `got`, where a sweep runs several ("avx2, with flags")
 };
 
 struct SweepReport {

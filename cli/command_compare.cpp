@@ -106,7 +106,9 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
         throw InputError("--repeats (stream words per input) applies to --exhaustive sweeps of 16-bit sources "
                          "under stochastic modes only");
       rep = proofs::compare_to_generic_kernel(spec);
-      what = (be == proofs::Backend::Cpu ? std::string("fast cpu launcher") : std::string("cuda launcher")) +
+      std::string isas;
+      for (const auto& isa : proofs::agreement_isas(spec)) isas += (isas.empty() ? "" : ", ") + isa;
+      what = (be == proofs::Backend::Cpu ? "fast cpu launcher (" + isas + ")" : std::string("cuda launcher")) +
              " vs generic cpu kernel, " + (spec.exhaustive ? "exhaustive" : "sampled") + ", philox seed " +
              std::to_string(spec.seed) +
              (spec.shard_count > 1
@@ -131,7 +133,8 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
       const auto& m = rep.first[i];
       out << (i ? ", " : "") << "{\"input\": " << json_string(hex_code(m.input_bits, sbits)) << ", \"r\": " << m.r
           << ", \"expected\": " << json_string(m.expected_none ? "no-encoding" : hex_code(m.expected, bits))
-          << ", \"got\": " << json_string(m.got_none ? "no-encoding" : hex_code(m.got, bits)) << "}";
+          << ", \"got\": " << json_string(m.got_none ? "no-encoding" : hex_code(m.got, bits))
+          << (m.note.empty() ? "" : ", \"launch\": " + json_string(m.note)) << "}";
     }
     out << "]}\n";
   } else {
@@ -140,7 +143,8 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
     for (const auto& m : rep.first)
       out << "  mismatch: input " << hex_code(m.input_bits, sbits) << " r=" << m.r << " expected "
           << (m.expected_none ? "no-encoding" : hex_code(m.expected, bits)) << " got "
-          << (m.got_none ? "no-encoding" : hex_code(m.got, bits)) << "\n";
+          << (m.got_none ? "no-encoding" : hex_code(m.got, bits)) << (m.note.empty() ? "" : " (" + m.note + ")")
+          << "\n";
     if (rep.cases == 0) err << "roundlab compare: no case was checked\n";
   }
   return rep.ok() ? 0 : 1;

@@ -645,6 +645,15 @@ const char* fast_path_isa() {
   return "baseline";
 }
 
+std::vector<std::string> fast_path_isas() {
+  std::vector<std::string> out;
+  const Isa best = detect_isa();
+  if (best == Isa::Avx512) out.push_back("avx512");
+  if (best == Isa::Avx512 || best == Isa::Avx2) out.push_back("avx2");
+  out.push_back("baseline");
+  return out;
+}
+
 bool set_fast_path_isa(const char* name) {
   const Isa best = detect_isa();
   Isa want = Isa::Baseline;

@@ -11,6 +11,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "device/array_rounding.hpp"
 #include "device/fast_rounding.hpp"
@@ -28,6 +30,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
 // Instruction set the fast path runs with on this CPU: "avx512", "avx2" or "baseline".
 const char* fast_path_isa();
 
+// Instruction sets this CPU can run the fast path with, best first (e.g. avx512, avx2, baseline).
+std::vector<std::string> fast_path_isas();
 // Restricts the fast path to a lower instruction set ("avx512", "avx2", "baseline"), so tests can run
 // every variant on one machine; false (and no change) when the CPU lacks it or the name is unknown.
 // Not thread-safe: call it between launches.

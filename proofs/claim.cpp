@@ -14,10 +14,12 @@ Claim claim_reference_rounding_faithful();
 Claim claim_round_away_count_closed_form();
 Claim claim_bias_closed_forms();
 Claim claim_device_equals_reference();
+Claim claim_fast_kernels_equal_generic();
 
 const std::vector<Claim>& all_claims() {
   static const std::vector<Claim> claims = {claim_reference_rounding_faithful(), claim_round_away_count_closed_form(),
-                                            claim_bias_closed_forms(), claim_device_equals_reference()};
+                                            claim_bias_closed_forms(), claim_device_equals_reference(),
+                                            claim_fast_kernels_equal_generic()};
   return claims;
 }
 

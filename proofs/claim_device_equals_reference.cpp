@@ -78,20 +78,10 @@ void check(const ClaimRun& run, Certificate& cert) {
     const CompareReport rep = compare_kernel(spec);
     ++cert.units_checked;
     cert.cases_checked += rep.cases;
-    for (std::uint64_t k = 0; k < rep.mismatches; ++k) {
-      std::string what = u.target + " " + mode_name(u.mode) + (u.n ? " N=" + std::to_string(u.n) : "") + " from " +
-                         analysis::source_format_name(u.source);
-      if (k < rep.first.size()) {
-        const Mismatch& m = rep.first[k];
-        char buf[160];
-        std::snprintf(buf, sizeof buf, ": input 0x%llx r=%llu expected code 0x%llx%s, got 0x%llx%s",
-                      static_cast<unsigned long long>(m.input_bits), static_cast<unsigned long long>(m.r),
-                      static_cast<unsigned long long>(m.expected), m.expected_none ? " (no encoding)" : "",
-                      static_cast<unsigned long long>(m.got), m.got_none ? " (no encoding)" : "");
-        what += buf;
-      }
-      record_failure(cert, what);
-    }
+    record_sweep_failures(cert,
+                          u.target + " " + mode_name(u.mode) + (u.n ? " N=" + std::to_string(u.n) : "") + " from " +
+                              analysis::source_format_name(u.source),
+                          rep, "expected", "got");
     if (run.inject_fault && rep.cases > 0) record_failure(cert, "injected fault (tests only)");
     if (run.progress) run.progress(static_cast<double>(i + 1) / static_cast<double>(all.size()));
   }

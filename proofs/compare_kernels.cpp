@@ -1,5 +1,6 @@
 #include "proofs/compare_kernels.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -70,6 +71,24 @@ CompareReport compare_arrays(const IeeeLikeFormat& format, const Rounding& round
     rep.record(max_reported, inputs[i], r, reference_code(format, rounding, source, inputs[i], r), outputs[i], false);
   }
   return rep;
+}
+
+void record_sweep_failures(Certificate& cert, const std::string& unit, const CompareReport& rep,
+                           const char* expected_role, const char* got_role) {
+  for (std::uint64_t k = 0; k < rep.mismatches; ++k) {
+    std::string what = unit;
+    if (k < rep.first.size()) {
+      const Mismatch& m = rep.first[k];
+      char buf[240];
+      std::snprintf(buf, sizeof buf, ": input 0x%llx r=%llu %s code 0x%llx%s, %s 0x%llx%s%s%s%s",
+                    static_cast<unsigned long long>(m.input_bits), static_cast<unsigned long long>(m.r), expected_role,
+                    static_cast<unsigned long long>(m.expected), m.expected_none ? " (no encoding)" : "", got_role,
+                    static_cast<unsigned long long>(m.got), m.got_none ? " (no encoding)" : "",
+                    m.note.empty() ? "" : " (", m.note.c_str(), m.note.empty() ? "" : ")");
+      what += buf;
+    }
+    record_failure(cert, what);
+  }
 }
 
 }  // namespace roundlab::proofs

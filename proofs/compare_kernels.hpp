@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/kernel_sweep.hpp"
+#include "proofs/claim.hpp"
 #include "device/array_rounding.hpp"
 #include "reference/ieee_like_format.hpp"
 #include "reference/rounding.hpp"
@@ -31,5 +32,10 @@ CompareReport compare_kernel(const CompareSpec& spec);
 CompareReport compare_arrays(const IeeeLikeFormat& format, const Rounding& rounding, device::SourceFormat source,
                              const std::vector<std::uint64_t>& inputs, const std::vector<std::uint64_t>& outputs,
                              const std::vector<std::uint64_t>& random, int max_reported = 10);
+
+// Records every mismatch of a sweep in a claim's certificate: `unit` names the sweep, then the input, r,
+// and the two codes (with their roles, e.g. "expected" / "got", "generic" / "fast") and the launch.
+void record_sweep_failures(Certificate& cert, const std::string& unit, const CompareReport& rep,
+                           const char* expected_role, const char* got_role);
 
 }  // namespace roundlab::proofs

@@ -26,7 +26,26 @@ std::uint64_t word_at(const std::vector<unsigned char>& bytes, std::size_t i, in
   return w;
 }
 
+// Restores the fast path's instruction set on scope exit.
+struct IsaGuard {
+  std::string saved = device::fast_path_isa();
+  ~IsaGuard() { device::set_fast_path_isa(saved.c_str()); }
+};
+
 }  // namespace
+
+std::vector<std::string> agreement_isas(const AgreementSpec& spec) {
+  if (spec.backend != Backend::Cpu) return {};
+  const std::vector<std::string> have = device::fast_path_isas();
+  if (spec.isas.empty()) return have;
+  for (const auto& isa : spec.isas)
+    if (std::find(have.begin(), have.end(), isa) == have.end()) {
+      std::string list;
+      for (const auto& h : have) list += (list.empty() ? "" : ", ") + h;
+      throw InputError("instruction set '" + isa + "' is not available on this CPU (it has: " + list + ")");
+    }
+  return spec.isas;
+}
 
 CompareReport compare_to_generic_kernel(const AgreementSpec& spec) {
   spec.rounding.validate();
@@ -53,6 +72,8 @@ CompareReport compare_to_generic_kernel(const AgreementSpec& spec) {
   const std::uint64_t begin = std::min(total, spec.shard_index * per), end = std::min(total, begin + per);
   std::mt19937_64 sampler(spec.seed * 0x9E3779B97F4A7C15ull + spec.shard_index);
 
+  const std::vector<std::string> isas = agreement_isas(spec);
+  IsaGuard guard;
   device::RandomInput rnd;
   rnd.stream = device::RandomStream{spec.seed, 0};
   CompareReport rep;
@@ -72,36 +93,46 @@ CompareReport compare_to_generic_kernel(const AgreementSpec& spec) {
     expected_none.assign(len, 0);
     got_none.assign(len, 0);
     device::round_array_cpu(df, dr, spec.source, in.data(), expected.data(), len, rnd, expected_none.data());
-    // Without flags the launchers take their hot (aligned) kernels; with flags, their general twins.
+    rep.inputs += len;
+    // Each launch variant (CPU instruction set, or the GPU) is checked as its own cases: without flags
+    // the launchers take their hot (aligned) kernels, with flags their general twins.
+    auto check_variant = [&](const std::string& variant) {
+      if (got == expected && got_flagged == expected && got_none == expected_none) {
+        rep.cases += len;  // all equal: nothing to report
+        return;
+      }
+      for (std::size_t i = 0; i < len; ++i) {
+        const std::uint64_t e = word_at(expected, i, cb), g = word_at(got_flagged, i, cb);
+        const bool flagged_ok = g == e && got_none[i] == expected_none[i];
+        const bool unflagged_ok = word_at(got, i, cb) == e;
+        if (flagged_ok && unflagged_ok) {
+          ++rep.cases;
+          continue;
+        }
+        const std::uint64_t x = word_at(in, i, sb);
+        const std::uint64_t r = stochastic ? device::random_bits_for(rnd.stream, lo + i, dr.random_bits) : 0;
+        const std::size_t kept = rep.first.size();
+        if (!flagged_ok)  // the code, or the no-encoding flag
+          rep.record(spec.max_reported, x, r, expected_none[i] ? std::nullopt : std::optional<std::uint64_t>(e), g,
+                     got_none[i] != 0);
+        else  // the unflagged launch wrote another code (its no-encoding elements too must match)
+          rep.record(spec.max_reported, x, r, e, word_at(got, i, cb), false);
+        if (rep.first.size() > kept) rep.first.back().note = variant + (flagged_ok ? ", without flags" : ", with flags");
+      }
+    };
     if (spec.backend == Backend::Cpu) {
-      device::round_array_cpu_fast(df, dr, spec.source, in.data(), got.data(), len, rnd, nullptr);
-      device::round_array_cpu_fast(df, dr, spec.source, in.data(), got_flagged.data(), len, rnd, got_none.data());
+      for (const std::string& isa : isas) {
+        device::set_fast_path_isa(isa.c_str());
+        device::round_array_cpu_fast(df, dr, spec.source, in.data(), got.data(), len, rnd, nullptr);
+        device::round_array_cpu_fast(df, dr, spec.source, in.data(), got_flagged.data(), len, rnd, got_none.data());
+        check_variant(isa);
+      }
     } else {
 #ifdef ROUNDLAB_HAVE_CUDA
       device::round_array_cuda(df, dr, spec.source, in.data(), got.data(), len, rnd, nullptr);
       device::round_array_cuda(df, dr, spec.source, in.data(), got_flagged.data(), len, rnd, got_none.data());
+      check_variant("cuda");
 #endif
-    }
-    rep.inputs += len;
-    if (got == expected && got_flagged == expected && got_none == expected_none) {
-      rep.cases += len;  // all equal: nothing to report
-      continue;
-    }
-    for (std::size_t i = 0; i < len; ++i) {
-      const std::uint64_t e = word_at(expected, i, cb), g = word_at(got_flagged, i, cb);
-      const bool flagged_ok = g == e && got_none[i] == expected_none[i];
-      const bool unflagged_ok = word_at(got, i, cb) == e;
-      if (flagged_ok && unflagged_ok) {
-        ++rep.cases;
-        continue;
-      }
-      const std::uint64_t x = word_at(in, i, sb);
-      const std::uint64_t r = stochastic ? device::random_bits_for(rnd.stream, lo + i, dr.random_bits) : 0;
-      if (!flagged_ok)  // the code, or the no-encoding flag
-        rep.record(spec.max_reported, x, r, expected_none[i] ? std::nullopt : std::optional<std::uint64_t>(e), g,
-                   got_none[i] != 0);
-      else  // the unflagged launch wrote another code (its no-encoding elements too must match)
-        rep.record(spec.max_reported, x, r, e, word_at(got, i, cb), false);
     }
   }
   return rep;

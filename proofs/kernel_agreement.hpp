@@ -9,6 +9,8 @@
 // draw the same words, lazily or not. Mismatches report the element's whole word (random_bits_for).
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "analysis/kernel_sweep.hpp"
 #include "proofs/compare_kernels.hpp"
@@ -22,6 +24,8 @@ struct AgreementSpec {
   // Under test, each with and without no-encoding flags (which take different kernels): Cpu =
   // round_array_cpu_fast; Cuda = round_array_cuda.
   Backend backend = Backend::Cpu;
+  // Cpu: the instruction-set variants to run (set_fast_path_isa names); empty = every one this CPU has.
+  std::vector<std::string> isas;
   bool exhaustive = false;       // every input word (16- and 32-bit sources)
   std::uint64_t samples = 1 << 20;
   std::uint64_t seed = 1;        // Philox seed, and the input sampler's
@@ -30,8 +34,12 @@ struct AgreementSpec {
   int max_reported = 10;
 };
 
-// Runs the comparison in chunks of at most 2^24 elements. Throws InputError on bad specs (bad shard,
-// exhaustive binary64, CUDA in a build without it).
+// Runs the comparison in chunks of at most 2^24 elements; the CPU launcher once per instruction set
+// (restored afterwards), each run with and without flags. Throws InputError on bad specs (bad shard,
+// exhaustive binary64, an instruction set this CPU lacks, CUDA in a build without it).
 CompareReport compare_to_generic_kernel(const AgreementSpec& spec);
+
+// The instruction sets compare_to_generic_kernel runs for spec (empty for the CUDA backend).
+std::vector<std::string> agreement_isas(const AgreementSpec& spec);
 
 }  // namespace roundlab::proofs
