@@ -9,6 +9,7 @@
 #include "reference/error.hpp"
 #ifdef ROUNDLAB_HAVE_CUDA
 #include "device/cuda/cuda_launch.hpp"
+#include "device/cuda/device_query.hpp"
 #endif
 
 namespace roundlab::proofs {
@@ -42,8 +43,18 @@ void run_backend(const CompareSpec& spec, const device::DeviceFormat& df, const 
 
 }  // namespace
 
+void require_cuda_device(Backend backend) {
+  if (backend != Backend::Cuda) return;
+#ifdef ROUNDLAB_HAVE_CUDA
+  if (device::cuda_status().device_count == 0) throw InputError("backend cuda: no CUDA device is visible");
+#else
+  throw InputError("backend cuda: this roundlab was built without CUDA (nvcc was not found at configure time)");
+#endif
+}
+
 CompareReport compare_kernel(const CompareSpec& spec) {
   spec.rounding.validate();
+  require_cuda_device(spec.backend);
   const auto df = device::make_device_format(spec.format);
   const auto dr = device::make_device_rounding(spec.rounding);
   return analysis::sweep_against_reference(

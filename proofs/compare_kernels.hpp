@@ -23,6 +23,10 @@ using Mismatch = analysis::Mismatch;
 using CompareReport = analysis::SweepReport;
 using analysis::reference_code;
 
+// Throws InputError when backend is Cuda and no CUDA device is visible (or the build has no CUDA), so that
+// a sweep says so before any work instead of failing at its first allocation.
+void require_cuda_device(Backend backend);
+
 // Runs the sweep described by spec on the chosen backend. Throws InputError on bad specs (e.g. CUDA
 // requested in a build without CUDA, exhaustive on binary64).
 CompareReport compare_kernel(const CompareSpec& spec);

@@ -56,6 +56,7 @@ CompareReport compare_to_generic_kernel(const AgreementSpec& spec) {
   if (spec.backend == Backend::Cuda)
     throw InputError("backend cuda: this roundlab was built without CUDA (nvcc was not found at configure time)");
 #endif
+  require_cuda_device(spec.backend);
   const auto df = device::make_device_format(spec.format);
   const auto dr = device::make_device_rounding(spec.rounding);
   const int sb = device::source_bytes(spec.source), cb = device::code_bytes(df);
