@@ -38,4 +38,7 @@ if [ -f "$data" ]; then cp "$data" "$bundle/data/"; else echo "make-bundle: $dat
 git -C "$root" rev-parse --short=12 HEAD >"$bundle/REVISION"
 git -C "$root" diff --quiet HEAD || echo "dirty" >>"$bundle/REVISION"
 du -sh "$bundle"
+# The device tool carries at most 64 MiB with the working tree (~5 MiB).
+size_kib=$(du -sk "$bundle" | cut -f1)
+[ "$size_kib" -lt $((56 * 1024)) ] || echo "make-bundle: WARNING: the bundle is ${size_kib} KiB; the device call carries 64 MiB in all" >&2
 ls -l "$bundle/bin" "$bundle/lib"
