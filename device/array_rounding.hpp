@@ -34,6 +34,15 @@ RL_HD Unpacked unpack_source(SourceFormat s, const void* in, std::size_t i) {
   return Unpacked{};
 }
 
+// The raw word of element i of a source array (zero-extended).
+RL_HD std::uint64_t source_word(SourceFormat s, const void* in, std::size_t i) {
+  switch (s) {
+    case SourceFormat::Binary32: return static_cast<const std::uint32_t*>(in)[i];
+    case SourceFormat::Binary64: return static_cast<const std::uint64_t*>(in)[i];
+    default: return static_cast<const std::uint16_t*>(in)[i];
+  }
+}
+
 RL_HD void store_code(const DeviceFormat& f, void* out, std::size_t i, std::uint64_t code) {
   switch (code_bytes(f)) {
     case 1: static_cast<std::uint8_t*>(out)[i] = static_cast<std::uint8_t>(code); break;
@@ -59,11 +68,22 @@ RL_HD bool needs_random(const DeviceRounding& rd) {
   }
 }
 
+// The lazy draw of a word whose top part gives the bounds b: round(b.lo) decides unless round(b.hi)
+// differs (rounding is monotone in r, so every word between gives one of the two); only then is the
+// low part drawn (low()) and the whole word rounded. Same result as rounding with the whole word.
+template <class Round, class Low>
+RL_HD DeviceResult round_with_top_part(const RandomWordBounds& b, Round round, Low low) {
+  DeviceResult res = round(b.lo);
+  if (b.hi != b.lo) {
+    const DeviceResult at_hi = round(b.hi);
+    if (at_hi.code != res.code || at_hi.no_encoding != res.no_encoding) res = round(b.lo | low());
+  }
+  return res;
+}
+
 // One element; `no_encoding` (optional) receives 1 where the result is NaN in a format without NaN.
-// With the Philox stream the element's word is drawn lazily: the result at the smallest and at the
-// largest word with the element's top part (rounding is monotone in r, so every word between gives one
-// of these two) decides unless they differ; only then is the low part drawn. Same result as with
-// random_bits_for's whole word.
+// With the Philox stream the element's word is drawn lazily (round_with_top_part): the same result as
+// with random_bits_for's whole word.
 RL_HD void round_element(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat s, const void* in,
                          void* out, std::uint8_t* no_encoding, const RandomInput& rnd, std::size_t i) {
   const Unpacked u = unpack_source(s, in, i);
@@ -75,12 +95,9 @@ RL_HD void round_element(const DeviceFormat& f, const DeviceRounding& rd, Source
   } else {
     const std::uint64_t index = rnd.first_index + i;
     const RandomWordBounds b = random_word_bounds(random_top_part(rnd.stream, index, rd.random_bits), rd.random_bits);
-    res = round_to_format(f, rd, u, b.lo);
-    if (b.hi != b.lo) {
-      const DeviceResult at_hi = round_to_format(f, rd, u, b.hi);
-      if (at_hi.code != res.code || at_hi.no_encoding != res.no_encoding)
-        res = round_to_format(f, rd, u, b.lo | random_low_part(rnd.stream, index, rd.random_bits));
-    }
+    res = round_with_top_part(
+        b, [&](std::uint64_t r) { return round_to_format(f, rd, u, r); },
+        [&] { return random_low_part(rnd.stream, index, rd.random_bits); });
   }
   store_code(f, out, i, res.code);
   if (no_encoding) no_encoding[i] = res.no_encoding ? 1 : 0;

@@ -84,13 +84,15 @@ RL_HD void tile_fill(const TiledRounding& t, std::size_t tile_lo, std::size_t le
 // One element with random word r: the fast kernel's code where the plan has one, else the generic one.
 RL_HD DeviceResult tiled_round_word(const TiledRounding& t, const void* in, std::size_t i, std::uint64_t r) {
   if (t.plan.kernel == FastKernel::None) return round_to_format(t.f, t.rd, unpack_source(t.source, in, i), r);
-  std::uint64_t bits = 0;
-  switch (t.source) {
-    case SourceFormat::Binary32: bits = static_cast<const std::uint32_t*>(in)[i]; break;
-    case SourceFormat::Binary64: bits = static_cast<const std::uint64_t*>(in)[i]; break;
-    default: bits = static_cast<const std::uint16_t*>(in)[i]; break;
-  }
-  return fast_round_element(t.plan, bits, r);
+  return fast_round_element(t.plan, source_word(t.source, in, i), r);
+}
+
+// The top part of stream element `index` from the tile's staged blocks (block0: the tile's first).
+RL_HD std::uint32_t tile_top_part(const TiledRounding& t, const std::uint32_t* words, std::uint64_t block0,
+                                  std::uint64_t index) {
+  const std::uint64_t per = static_cast<std::uint64_t>(t.slots_per_block);
+  const std::uint32_t* w = words + 4 * (index / per - block0);
+  return random_slot_of(Philox4x32{{w[0], w[1], w[2], w[3]}}, static_cast<int>(index % per), t.rd.random_bits);
 }
 
 // The aligned kernel of the plan on element i with slot r (the N-bit word; exact SR: its 16-bit top part);
@@ -136,41 +138,22 @@ RL_HD void tile_round(const TiledRounding& t, const void* in, void* out, std::ui
   for (std::size_t e = static_cast<std::size_t>(lane); e < len; e += static_cast<std::size_t>(threads)) {
     const std::size_t i = tile_lo + e;
     DeviceResult res;
+    const std::uint64_t index = t.random.first_index + i;
     if (t.aligned) {
-      std::uint32_t r = 0;
-      std::uint64_t index = 0;
-      if (t.draws) {
-        index = t.random.first_index + i;
-        const std::uint64_t per = static_cast<std::uint64_t>(t.slots_per_block);
-        const std::uint32_t* w = words + 4 * (index / per - block0);
-        r = random_slot_of(Philox4x32{{w[0], w[1], w[2], w[3]}}, static_cast<int>(index % per), n);
-      }
+      const std::uint32_t r = t.draws ? tile_top_part(t, words, block0, index) : 0;
       std::uint8_t tie = 0;
       res.code = tiled_round_aligned(t, in, i, r, tie);
-      if (tie) {  // exact SR only (about one element in 2^16): the whole 64-bit word decides
-        std::uint64_t bits = 0;
-        switch (t.source) {
-          case SourceFormat::Binary32: bits = static_cast<const std::uint32_t*>(in)[i]; break;
-          default: bits = static_cast<const std::uint16_t*>(in)[i]; break;
-        }
-        res = fast_round_element(t.plan, bits, random_word_bounds(r, n).lo | random_low_part(t.random.stream, index, n));
-      }
+      if (tie)  // exact SR only (about one element in 2^16): the whole 64-bit word decides
+        res = tiled_round_word(t, in, i, random_word_bounds(r, n).lo | random_low_part(t.random.stream, index, n));
     } else if (!needs_random(t.rd)) {
       res = tiled_round_word(t, in, i, 0);
     } else if (!t.draws) {
       res = tiled_round_word(t, in, i, t.random.explicit_r[i]);
     } else {
-      const std::uint64_t index = t.random.first_index + i;
-      const std::uint64_t per = static_cast<std::uint64_t>(t.slots_per_block);
-      const std::uint32_t* w = words + 4 * (index / per - block0);
-      const Philox4x32 block{{w[0], w[1], w[2], w[3]}};
-      const RandomWordBounds b = random_word_bounds(random_slot_of(block, static_cast<int>(index % per), n), n);
-      res = tiled_round_word(t, in, i, b.lo);
-      if (b.hi != b.lo) {
-        const DeviceResult at_hi = tiled_round_word(t, in, i, b.hi);
-        if (at_hi.code != res.code || at_hi.no_encoding != res.no_encoding)
-          res = tiled_round_word(t, in, i, b.lo | random_low_part(t.random.stream, index, n));
-      }
+      res = round_with_top_part(
+          random_word_bounds(tile_top_part(t, words, block0, index), n),
+          [&](std::uint64_t r) { return tiled_round_word(t, in, i, r); },
+          [&] { return random_low_part(t.random.stream, index, n); });
     }
     store_code(t.f, out, i, res.code);
     if (no_encoding) no_encoding[i] = res.no_encoding ? 1 : 0;

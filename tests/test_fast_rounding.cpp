@@ -101,13 +101,7 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-std::uint64_t source_word(SourceFormat s, const void* in, std::size_t i) {
-  switch (s) {
-    case SourceFormat::Binary32: return static_cast<const std::uint32_t*>(in)[i];
-    case SourceFormat::Binary64: return static_cast<const std::uint64_t*>(in)[i];
-    default: return static_cast<const std::uint16_t*>(in)[i];
-  }
-}
+using device::source_word;
 
 // ⌊ν·2^64⌋ of the generic kernel for one input (0 when not finite), to aim r at the thresholds.
 std::uint64_t nu64(const DeviceFormat& f, SourceFormat s, std::uint64_t word) {
