@@ -1,4 +1,5 @@
 // roundlab formats: the catalogue with exact extremal values.
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -6,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "reference/json_text.hpp"
 #include "cli/options.hpp"
+#include "reference/error.hpp"
 #include "reference/format_catalogue.hpp"
 #include "reference/number_text.hpp"
 
@@ -96,8 +98,14 @@ int run_formats(const Args& args, std::ostream& out, std::ostream&) {
     Format f = find_format(*name);
     rows.push_back(row_of({format_name(f), {}, f}));
   } else {
-    for (const auto& e : catalogue())
-      if (!family || format_family(e.format) == *family) rows.push_back(row_of(e));
+    std::vector<std::string> families;  // in catalogue order, for the error below
+    for (const auto& e : catalogue()) {
+      const std::string fam = format_family(e.format);
+      if (std::find(families.begin(), families.end(), fam) == families.end()) families.push_back(fam);
+      if (!family || fam == *family) rows.push_back(row_of(e));
+    }
+    if (family && rows.empty())
+      throw InputError("--family '" + *family + "' is not a format family (families: " + join(families, ", ") + ")");
   }
   if (o.flag("json")) {
     out << "[\n";

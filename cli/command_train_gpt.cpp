@@ -291,9 +291,19 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
     err << "roundlab train-gpt: error: unexpected argument '" << o.positional()[0] << "'\n" << kTrainUsage;
     return 2;
   }
+  // A wrong preset or an --out that cannot be written fails here, before the data is read or any training.
+  const std::string preset_name = o.require("preset");
+  (void)gpt_preset(preset_name, 2);  // 2: the smallest vocabulary a dataset can have
+  if (auto dir = o.get("out")) {
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+    if (ec) throw InputError("--out: cannot create directory '" + *dir + "': " + ec.message());
+    if (!std::ofstream(std::filesystem::path(*dir) / "summary.csv"))  // rewritten after the runs
+      throw InputError("--out: cannot write in directory '" + *dir + "'");
+  }
   const std::string data_path = o.get("data").value_or("../shared/data/tinyshakespeare.txt");
   const CharDataset data = CharDataset::from_file(data_path);  // InputError naming the path
-  GptPreset preset = gpt_preset(o.require("preset"), data.vocab_size());
+  GptPreset preset = gpt_preset(preset_name, data.vocab_size());
   if (auto iters = o.get("iters")) {
     preset.train.max_iters = o.get_int("iters", 0, 0, 10000000);
     // The cosine decays over the run (nanoGPT sets lr_decay_iters = max_iters), after the warmup.
@@ -344,9 +354,6 @@ int run_train_gpt(const Args& args, std::ostream& out, std::ostream& err) {
     }
   }
   if (auto dir = o.get("out")) {
-    std::error_code ec;
-    std::filesystem::create_directories(*dir, ec);
-    if (ec) throw InputError("--out: cannot create directory '" + *dir + "': " + ec.message());
     std::ofstream summary(std::filesystem::path(*dir) / "summary.csv");
     summary << "label,weights,seed,final_iter,train_loss,val_loss,median_ms_per_iter\n";
     for (const RunOutput& r : runs) {

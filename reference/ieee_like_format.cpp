@@ -123,14 +123,16 @@ ExactValue IeeeLikeFormat::decode(std::uint64_t code) const {
 
 std::uint64_t IeeeLikeFormat::encode(const ExactValue& value) const {
   auto not_in_format = [&](const std::string& why) {
-    return NoEncodingError("value " + to_hex_float(value) + " is not in format '" + name + "' (" + why +
-                           "); round it first");
+    // A long exact text (1e400's 401 digits) would bury the reason: then 17 digits, marked approximate.
+    std::string text = to_hex_float(value);
+    if (text.size() > 80) text = "~" + to_short_decimal(value);
+    return NoEncodingError("value " + text + " is not in format '" + name + "' (" + why + "); round it first");
   };
   if (value.is_nan()) {
     if (!has_nan()) throw not_in_format("the format has no NaN");
     return code_of_nan();
   }
-  if (value.inexact()) throw not_in_format("it is not a dyadic rational");
+  if (value.inexact()) throw not_in_format("it is not a dyadic rational of at most " + std::to_string(kWorkPrecision) + " significant bits");
   if (value.negative() && !value.is_zero() && !is_signed) throw not_in_format("the format is unsigned");
   if (value.is_infinite()) {
     if (!has_infinities()) throw not_in_format("the format has no infinities");

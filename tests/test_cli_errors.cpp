@@ -257,6 +257,27 @@ TEST(CliOutput, BinaryExitStatus) {
   EXPECT_TRUE(contains(out, "frobnicate")) << out;
 }
 
+// formats --family: an unknown family is refused with the known ones listed (not an empty table).
+TEST(CliErrors, UnknownFormatFamilyIsNamed) {
+  const CliRun r = run({"formats", "--family", "ocpp"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "--family 'ocpp' is not a format family")) << r.err;
+  EXPECT_TRUE(contains(r.err, "p3109")) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(run({"formats", "--family", "ocp"}).rc, 0);
+}
+
+// encode of a value no code holds: the reason is the true one, and a huge exact text is shortened.
+// 10^400 is an integer (dyadic) but has ~929 significant bits; 0.1 is not dyadic at all.
+TEST(CliErrors, EncodeOfAnInexactValueSaysWhy) {
+  const CliRun r = run({"encode", "--format", "b8p4", "1e400", "0.1"});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_TRUE(contains(r.err, "value ~1e+400 is not in format")) << r.err;
+  EXPECT_TRUE(contains(r.err, "not a dyadic rational of at most 320 significant bits")) << r.err;
+  EXPECT_TRUE(contains(r.err, "value 0.1 is not in format")) << r.err;
+  EXPECT_LT(r.err.size(), 1000u) << r.err;
+}
+
 // Numeric options share one parser (cli/options): every malformed or negative value is refused with
 // the option named, before any work starts.
 TEST(CliErrors, NumericOptionsNameTheOption) {

@@ -124,6 +124,15 @@ TEST(TrainGptCli, BadInputIsNamed) {
     EXPECT_NE(r.rc, 0) << c.message;
     EXPECT_TRUE(contains(r.err, c.message)) << "expected '" << c.message << "' in: " << r.err;
   }
+  // Checked before the data is read and before any training: the preset even when the data is missing,
+  // an --out that cannot be a directory (below a regular file) before a run is wasted.
+  CliRun r = run({"--preset", "huge", "--data", (s.dir / "missing.txt").string()});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "unknown GPT preset 'huge'")) << r.err;
+  r = run({"--preset", "tiny", "--iters", "5", "--data", s.data.string(), "--out", (s.data / "run").string()});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "--out: cannot create directory")) << r.err;
+  EXPECT_FALSE(contains(r.out, "fp32")) << "trained before refusing --out: " << r.out;
 }
 
 // Without a visible GPU (or without nvcc at configure time) the CUDA backend is refused with a message
