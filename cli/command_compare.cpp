@@ -60,9 +60,15 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
   }
   const int max_report = o.get_int("max-report", 10, 0, 1000000);
 
+  if (o.flag("exhaustive") && o.get("samples"))
+    throw InputError("--exhaustive and --samples exclude each other: an exhaustive sweep takes every input");
   proofs::CompareReport rep;
   std::string what;
   if (auto inputs = o.get("inputs")) {
+    for (const char* sweep_only : {"samples", "seed", "shard", "backend"})
+      if (o.get(sweep_only))
+        throw InputError(std::string("--") + sweep_only + " applies to sweeps; --inputs checks your arrays whole");
+    if (o.flag("exhaustive")) throw InputError("--exhaustive applies to sweeps; --inputs checks your arrays whole");
     if (o.get("reference").value_or("mpfr") != "mpfr")
       throw InputError("--inputs checks your arrays against the exact reference; --reference kernel does not apply");
     auto outputs = o.get("outputs");

@@ -48,10 +48,11 @@ int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, st
   if (auto s = o.get("tensor-scale")) options.tensor_scale = parse_input_value(*s);
   if (auto s = o.get("saturate")) options.element_saturation = parse_saturation(*s);
   {
-    // Probe with an all-zero block so that bad options fail once, before any line is read.
-    const std::vector<ExactValue> zeros(static_cast<size_t>(block->block_size));
-    const std::vector<RandomDraw> draws(rounding.is_stochastic() ? zeros.size() : 0);
-    quantize_block(*block, rounding, zeros, draws, options);
+    // Probe with a block of ones so that bad options fail once, before any line is read. Not zeros: a
+    // zero block is a data case that may legitimately have no encoding (amax rule, E8M0 scale: no zero).
+    const std::vector<ExactValue> ones(static_cast<size_t>(block->block_size), ExactValue::from_integer_scaled(false, 1, 0));
+    const std::vector<RandomDraw> draws(rounding.is_stochastic() ? ones.size() : 0);
+    quantize_block(*block, rounding, ones, draws, options);
   }
 
   int failures = 0;

@@ -687,3 +687,19 @@ TEST(QuantizeBlockCli, OptionErrorsStopBeforeReadingInput) {
   EXPECT_EQ(out.rfind("scale=0x1.ap+0 scale_code=0x45 codes=0x7,", 0), 0u) << out;
   EXPECT_NE(out.find("values=0x1.38p+3 "), std::string::npos) << out;
 }
+
+// A block with no encoding is a data case, not an option error: the amax rule (P3109
+// ConvertToBlockMaxAbsFinite) on mxfp4 has an all-zero block's scale Project(0) = NaN in E8M0 (no zero),
+// so that line is refused, while a block of 1.5s (S = 1.5 → s = 2 by RNE on E8M0's powers of two, a
+// tie to the even exponent code 0x80; 1.5/2 = 0.75 → E2M1 RNE tie → 1.0, code 0x2) is answered.
+// Before, the option probe used that zero block, so every use of --scale-rule amax on mxfp4 failed.
+TEST(QuantizeBlockCli, AmaxRuleOnMxIsAnsweredLineByLine) {
+  std::string out, err;
+  const int rc = run_cli({"quantize-block", "--format", "mxfp4", "--mode", "rne", "--scale-rule", "amax"},
+                         "1.5" + repeat(" 1.5", 31) + "\n0" + repeat(" 0", 31) + "\n", out, err);
+  EXPECT_EQ(rc, 1) << out << err;
+  const std::string want1 = "scale=0x1p+1 scale_code=0x80 codes=0x2" + repeat(",0x2", 31) + " values=0x1p+1" +
+                            repeat(" 0x1p+1", 31) + "\n";
+  ASSERT_EQ(out.substr(0, want1.size()), want1) << out;
+  EXPECT_EQ(out.substr(want1.size(), 15), "error: line 2: ") << out;
+}

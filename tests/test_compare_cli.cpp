@@ -202,6 +202,21 @@ TEST(CompareCli, BadInputsAreNamed) {
                 out, err),
             2);
   EXPECT_NE(err.find("--reference kernel does not apply"), std::string::npos) << err;
+  // Conflicting sweep options are refused, not silently resolved (--exhaustive over binary32 used to win
+  // over --samples 10 and start a 2^32 sweep).
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "binary32", "--samples", "10",
+                 "--exhaustive"},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--exhaustive and --samples exclude each other"), std::string::npos) << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--inputs", "a", "--outputs", "b", "--samples", "10"},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--samples applies to sweeps; --inputs checks your arrays whole"), std::string::npos) << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--inputs", "a", "--outputs", "b", "--exhaustive"},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--exhaustive applies to sweeps"), std::string::npos) << err;
   // Without CUDA (or without a GPU) the cuda backend refuses with a message rather than pretending.
   int rc = run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "bfloat16", "--samples", "10",
                 "--backend", "cuda"},
