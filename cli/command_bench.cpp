@@ -137,6 +137,7 @@ struct Result {
 
 int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
   Options o(args, {"elements", "threads", "repeat", "filter", "seed", "philox-seed", "backend"}, {"json", "generic"});
+  o.reject_positional("bench takes options only");
   const std::string backend = o.get("backend").value_or("cpu");
   if (backend != "cpu" && backend != "cuda") throw InputError("unknown --backend '" + backend + "': expected cpu or cuda");
   const bool cuda = backend == "cuda";

@@ -319,6 +319,7 @@ class JsonPrinter : public Printer {
 int run_bias(const Args& args, std::ostream& out, std::ostream&) {
   Options o(args, {"format", "mode", "random-bits", "saturate", "source", "range", "max-inputs", "method"},
             {"csv", "json", "summary"});
+  o.reject_positional("bias takes options only; the inputs come from --source");
   BiasRun run;
   const Format any = find_format(o.require("format"));
   const auto* ieee = std::get_if<IeeeLikeFormat>(&any);

@@ -41,6 +41,7 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
             {"format", "mode", "random-bits", "saturate", "tie", "source", "backend", "samples", "seed", "shard",
              "inputs", "outputs", "random", "random-bytes", "max-report", "reference", "repeats"},
             {"exhaustive", "json"});
+  o.reject_positional("compare takes options only; your arrays go in --inputs FILE --outputs FILE");
   const Format any = find_format(o.require("format"));
   const auto* format = std::get_if<IeeeLikeFormat>(&any);
   if (!format) throw InputError("compare works on IEEE-like formats; '" + format_name(any) + "' is not one");

@@ -92,6 +92,7 @@ Row row_of(const CatalogueEntry& e) {
 
 int run_formats(const Args& args, std::ostream& out, std::ostream&) {
   Options o(args, {"family", "name"}, {"json"});
+  o.reject_positional("formats takes options only, e.g. --name F");
   auto family = o.get("family");
   std::vector<Row> rows;
   if (auto name = o.get("name")) {

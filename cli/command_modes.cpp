@@ -10,6 +10,7 @@ namespace roundlab::cli {
 
 int run_modes(const Args& args, std::ostream& out, std::ostream&) {
   Options o(args, {}, {"json"});
+  o.reject_positional("modes takes options only");
   const auto& names = mode_names();
   if (o.flag("json")) out << "[\n";
   for (size_t i = 0; i < names.size(); ++i) {

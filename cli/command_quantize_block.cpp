@@ -32,6 +32,7 @@ std::vector<std::string> split_words(const std::string& text) {
 
 int run_quantize_block(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
   Options o(args, {"format", "mode", "random-bits", "scale-rule", "tensor-scale", "saturate"}, {});
+  o.reject_positional("quantize-block reads one block per line on stdin, e.g. echo '1 2 … 32' | roundlab quantize-block …");
   const Format format = find_format(o.require("format"));
   const auto* block = std::get_if<BlockFormat>(&format);
   if (!block)

@@ -30,6 +30,7 @@ std::vector<std::string> split(const std::string& line) {
 
 int run_round(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
   Options o(args, {"format", "mode", "random-bits", "saturate", "tie"}, {"verbose"});
+  o.reject_positional("round reads 'x' or 'x r' per line on stdin, e.g. echo 1.5 | roundlab round …");
   const Format format = find_format(o.require("format"));
   Rounding rounding;
   rounding.mode = parse_mode(o.require("mode"));

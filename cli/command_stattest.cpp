@@ -52,6 +52,7 @@ int run_stattest(const Args& args, std::ostream& out, std::ostream& err) {
             {"format", "mode", "random-bits", "saturate", "kernel-mode", "kernel-random-bits", "range", "inputs",
              "samples", "seed", "input-seed", "alpha", "threads"},
             {"json"});
+  o.reject_positional("stattest takes options only");
   const Format format = find_format(o.require("format"));
   const auto* ieee = std::get_if<IeeeLikeFormat>(&format);
   if (!ieee) throw InputError("format '" + format_name(format) + "' is not an IEEE-like format (stattest needs one)");

@@ -14,6 +14,7 @@ namespace roundlab::cli {
 
 int run_version(const Args& args, std::ostream& out, std::ostream&) {
   Options o(args, {}, {});
+  o.reject_positional("version takes no arguments");
   out << "roundlab " << ROUNDLAB_VERSION << " (revision " << git_revision() << ")\n";
   out << "mpfr " << mpfr_get_version() << "\n";
 #ifdef ROUNDLAB_HAVE_CUDA

@@ -6,6 +6,10 @@
 
 namespace roundlab::cli {
 
+void Options::reject_positional(const std::string& hint) const {
+  if (!positional_.empty()) throw InputError("unexpected argument '" + positional_.front() + "' (" + hint + ")");
+}
+
 Options::Options(const std::vector<std::string>& args, const std::set<std::string>& value_options,
                  const std::set<std::string>& flag_options) {
   for (size_t i = 0; i < args.size(); ++i) {

@@ -26,6 +26,9 @@ class Options {
   // "--shard i/n" with 0 ≤ i < n, as {i, n}; {0, 1} when absent.
   std::pair<std::uint64_t, std::uint64_t> get_shard(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  // For commands that take options only: InputError naming the first stray argument, with `hint` (what
+  // the command reads instead), so `round ... 1.5` is refused rather than left waiting on stdin.
+  void reject_positional(const std::string& hint) const;
 
  private:
   std::map<std::string, std::string> values_;

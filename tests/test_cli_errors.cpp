@@ -257,6 +257,26 @@ TEST(CliOutput, BinaryExitStatus) {
   EXPECT_TRUE(contains(out, "frobnicate")) << out;
 }
 
+// A command that takes options only refuses a stray argument instead of ignoring it (round would then
+// sit waiting on stdin for the value the user meant to give as 1.5).
+TEST(CliErrors, StrayArgumentsAreRefused) {
+  CliRun r = run(round_args("b8p4", "rne", {"1.5"}));
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "unexpected argument '1.5'")) << r.err;
+  EXPECT_TRUE(contains(r.err, "echo 1.5 | roundlab round")) << r.err;
+  EXPECT_EQ(r.out, "");
+  for (const std::vector<std::string>& a : std::vector<std::vector<std::string>>{
+           {"formats", "b8p4"}, {"modes", "rne"}, {"version", "x"}, {"bench", "100"},
+           {"compare", "--format", "b8p4", "--mode", "rne", "in.bin"},
+           {"bias", "--format", "b8p4", "--mode", "sr", "--source", "bfloat16", "x"},
+           {"stattest", "--format", "b8p4", "--mode", "sr", "x"},
+           {"quantize-block", "--format", "mxfp4", "--mode", "rne", "1"}}) {
+    r = run(a);
+    EXPECT_EQ(r.rc, 2) << a[0];
+    EXPECT_TRUE(contains(r.err, "unexpected argument '" + a.back() + "'")) << a[0] << ": " << r.err;
+  }
+}
+
 // formats --family: an unknown family is refused with the known ones listed (not an empty table).
 TEST(CliErrors, UnknownFormatFamilyIsNamed) {
   const CliRun r = run({"formats", "--family", "ocpp"});
