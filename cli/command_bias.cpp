@@ -360,6 +360,10 @@ int run_bias(const Args& args, std::ostream& out, std::ostream&) {
     throw InputError(std::string(e.what()) + "; narrow --range, or raise the limit with --max-inputs N (default " +
                      std::to_string(kDefaultMaxInputs) + ")");
   }
+  // An empty report would look like a result; say why there is none instead.
+  if (inputs.empty())
+    throw InputError("--source " + source_text + (o.get("range") ? " over --range " + *o.get("range") : std::string()) +
+                     " holds no inputs");
 
   analysis::CountMethod requested = analysis::CountMethod::Auto;
   try {

@@ -734,6 +734,8 @@ TEST(SrBiasCli, ErrorsNameTheOption) {
       {with({"--source", "bfloat16", "--csv", "--json"}), {"--csv", "--json"}},
       {with({"--source", "bfloat16", "--method", "fastest"}), {"--method", "fastest", "enumerate"}},
       {with({"--source", "bfloat16", "--max-inputs", "lots"}), {"--max-inputs", "lots"}},
+      // bfloat16's spacing at 1 is 2^-7: no value lies in [1.001, 1.002], and an empty report is refused.
+      {with({"--source", "bfloat16", "--range", "1.001:1.002"}), {"--source bfloat16 over --range 1.001:1.002 holds no inputs"}},
       {{"--format", "b8p4", "--mode", "srff", "--source", "bfloat16"}, {"--random-bits"}},
       {{"--format", "nf4", "--mode", "srff", "--random-bits", "3", "--source", "bfloat16"}, {"nf4", "IEEE-like"}},
       {{"--format", "b8p4", "--mode", "sr", "--random-bits", "64", "--source", "bfloat16"}, {"sr", "srff", "N = 64"}},
