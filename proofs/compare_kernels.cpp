@@ -74,6 +74,17 @@ CompareReport compare_arrays(const IeeeLikeFormat& format, const Rounding& round
   if (rounding.is_stochastic() && random.size() != inputs.size())
     throw InputError("mode " + mode_name(rounding.mode) + " needs --random with one word per element (" +
                      std::to_string(inputs.size()) + "), got " + std::to_string(random.size()));
+  if (!rounding.is_stochastic() && !random.empty())
+    throw InputError("mode " + mode_name(rounding.mode) + " is deterministic: --random does not apply");
+  // A word of more than N bits has no meaning under the definitions (the device kernels' convention
+  // for one, "never away", is not the user's): refused like round's r, not given some answer.
+  const int n = rounding.mode == Mode::StochasticExact ? 64 : rounding.random_bits;
+  if (rounding.is_stochastic() && n < 64)
+    for (std::size_t i = 0; i < random.size(); ++i)
+      if ((random[i] >> n) != 0)
+        throw InputError("--random element " + std::to_string(i) + ": r = " + std::to_string(random[i]) +
+                         " needs more than N = " + std::to_string(n) + " bits (expected 0 ≤ r < 2^" +
+                         std::to_string(n) + ")");
   CompareReport rep;
   rep.inputs = inputs.size();
   for (std::size_t i = 0; i < inputs.size(); ++i) {

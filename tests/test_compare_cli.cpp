@@ -132,6 +132,20 @@ TEST(CompareCli, UserArraysCorrectKernelPasses) {
             0)
       << out << err;
   EXPECT_NE(out.find("4096 cases, 0 mismatches"), std::string::npos) << out;
+  // A random word of more than N bits has no defined result: refused with its element named (it used to be
+  // compared against the device kernels' "never away" convention). And a deterministic mode takes none.
+  rand[17] = 8;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--source", "binary32",
+                 "--inputs", write_file("in.bin", in), "--outputs", write_file("out.bin", codes), "--random",
+                 write_file("r.bin", rand)},
+                out, err),
+            2);
+  EXPECT_NE(err.find("--random element 17: r = 8 needs more than N = 3 bits"), std::string::npos) << err;
+  EXPECT_EQ(run({"compare", "--format", "b8p4", "--mode", "rne", "--source", "binary32", "--inputs",
+                 write_file("in.bin", in), "--outputs", write_file("out.bin", codes), "--random", write_file("r.bin", rand)},
+                out, err),
+            2);
+  EXPECT_NE(err.find("mode rne is deterministic: --random does not apply"), std::string::npos) << err;
 }
 
 TEST(CompareCli, UserKernelThatTurnsNanIntoInfIsCaught) {
