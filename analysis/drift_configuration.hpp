@@ -11,6 +11,10 @@
 
 namespace roundlab::analysis {
 
+// The most time steps one run of a drift experiment may take (its length, and its spin-up): far above
+// the paper presets (Lorenz 10^7), and below where step counts overflow or a run takes days.
+inline constexpr std::int64_t kMaxExperimentSteps = 1'000'000'000;
+
 enum class OperandPolicy { EveryOp, Rpe };  // Reduced<EveryOpRounded> / Reduced<RpeCompatible>
 OperandPolicy parse_operand_policy(const std::string& name);  // every-op | rpe; InputError
 std::string operand_policy_name(OperandPolicy p);

@@ -16,7 +16,10 @@ void HeatExperimentSpec::validate() const {
   auto fail = [](const std::string& m) { throw InputError("heat experiment: " + m); };
   if (model.cells < 1 || model.cells > 100000) fail("cells must be in 1..100000");
   if (!(model.dz > 0) || !(model.dt > 0) || !(model.diffusivity > 0)) fail("Δz, Δt and D must be positive");
-  if (!(model.years > 0) || !std::isfinite(model.years) || model.steps() < 1) fail("--length must be a positive number of years");
+  if (!(model.years > 0) || !std::isfinite(model.years)) fail("--length must be a positive number of years");
+  if (model.years * 365.25 * 86400.0 / model.dt > static_cast<double>(kMaxExperimentSteps))
+    fail("--length gives more than " + std::to_string(kMaxExperimentSteps) + " steps (the largest run this tool takes)");
+  if (model.steps() < 1) fail("--length must be at least one step");
   if (model.xi() > 0.5) fail("ξ = DΔt/Δz² = " + std::to_string(model.xi()) + " > 1/2: forward Euler is unstable");
   if (members < 1) fail("--members must be ≥ 1");
   if (!(stagnation_tolerance > 0)) fail("stagnation tolerance must be positive");

@@ -21,7 +21,13 @@ void LorenzExperimentSpec::validate() const {
   auto fail = [](const std::string& m) { throw InputError("lorenz experiment: " + m); };
   if (!(dt > 0) || !std::isfinite(dt)) fail("dt must be a positive number");
   if (!(length > 0) || !std::isfinite(length)) fail("--length must be a positive number of time units");
+  // Before any step count is formed: 1e300 time units would overflow it, and 1e9 would exhaust memory
+  // for the samples or run for days instead of being refused.
+  if (length / dt > static_cast<double>(kMaxExperimentSteps))
+    fail("--length gives more than " + std::to_string(kMaxExperimentSteps) + " steps (the largest run this tool takes)");
   if (spinup_steps < 0) fail("spin-up steps must be ≥ 0");
+  if (spinup_steps > kMaxExperimentSteps)
+    fail("--spinup " + std::to_string(spinup_steps) + " is more than " + std::to_string(kMaxExperimentSteps) + " steps");
   if (sample_every < 1) fail("sample interval must be ≥ 1 step");
   if (sampled_steps() / sample_every < 2) fail("--length gives fewer than 2 samples");
   if (references < 2) fail("--references must be ≥ 2 (the threshold compares reference pairs)");

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "analysis/progress_bar.hpp"
 #include "analysis/reduced_number.hpp"
@@ -25,6 +26,10 @@ void ShallowWaterExperimentSpec::validate() const {
   model.validate();
   if (!(spinup_days >= 0) || !std::isfinite(spinup_days)) fail("spin-up days must be ≥ 0");
   if (!(days > 0) || !std::isfinite(days)) fail("--length must be a positive number of days");
+  for (const auto& [what, d] : {std::pair<const char*, double>{"--length", days}, {"--spinup", spinup_days}})
+    if (d * 86400.0 / model.dt() > static_cast<double>(kMaxExperimentSteps))
+      fail(std::string(what) + " gives more than " + std::to_string(kMaxExperimentSteps) +
+           " steps (the largest run this tool takes)");
   if (!(sample_every_days > 0)) fail("the sampling interval must be positive");
   if (samples() < 2) fail("--length gives fewer than 2 samples");
   if (!(perturbation >= 0)) fail("the perturbation amplitude must be ≥ 0");

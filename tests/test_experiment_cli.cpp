@@ -95,6 +95,14 @@ TEST(ExperimentCli, BadInputIsNamed) {
       {{"lorenz", "--rounding", "src", "--random-bits", ""}, "needs --random-bits"},
       {{"lorenz", "--members", "7", "--references", "6"}, "--members must be in 1..references"},
       {{"lorenz", "--length", "-1"}, "--length"},
+      // Lengths past the step limit are refused before a step count overflows (1e300: it used to read as
+      // "fewer than 2 samples"), memory runs out (1e9: std::bad_alloc) or a run takes days (heat, water).
+      {{"lorenz", "--length", "1e300"}, "--length gives more than 1000000000 steps"},
+      {{"lorenz", "--length", "1e9"}, "--length gives more than 1000000000 steps"},
+      {{"lorenz", "--spinup", "2000000000"}, "--spinup 2000000000 is more than 1000000000 steps"},
+      {{"heat", "--length", "1e12"}, "--length gives more than 1000000000 steps"},
+      {{"shallow-water", "--length", "1e12"}, "--length gives more than 1000000000 steps"},
+      {{"shallow-water", "--spinup", "1e12"}, "--spinup gives more than 1000000000 steps"},
       {{"lorenz", "--policy", "lazy"}, "operand policy 'lazy'"},
       {{"lorenz", "--range", "quad"}, "exponent range 'quad'"},
       {{"heat", "--quick", "--paper"}, "choose one preset"},
