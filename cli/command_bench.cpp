@@ -11,10 +11,12 @@
 // Stochastic kernels draw their words from the Philox stream (seed --philox-seed, stream 0) inside
 // the timed call. Timing uses std::chrono::steady_clock. Nothing here is a test: no check depends on it.
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -149,6 +151,18 @@ int run_bench(const Args& args, std::ostream& out, std::ostream& err) {
   if (n64 == 0 || n64 > (std::uint64_t{1} << 31))
     throw InputError("--elements " + std::to_string(n64) + ": expected an integer in 1..2^31");
   const auto n = static_cast<std::size_t>(n64);
+  {
+    // Host arrays: binary32, bfloat16 and binary64 inputs (14 bytes per element), plus on the CPU backend
+    // the copy destination and the codes (12 more). Past physical memory the run would be killed, not refused.
+    const double need = static_cast<double>(n) * (cuda ? 14.0 : 26.0);
+    const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    if (have > 0 && need > 0.9 * have) {
+      char msg[200];
+      std::snprintf(msg, sizeof msg, "--elements %llu needs about %.1f GiB of host memory; this machine has %.1f GiB",
+                    static_cast<unsigned long long>(n64), need / (1u << 30), have / (1u << 30));
+      throw InputError(msg);
+    }
+  }
   const int threads = o.get_int("threads", 2, 1, 1024);
   const int repeat = o.get_int("repeat", 10, 1, 100000);
   const std::uint64_t input_seed = o.get_u64("seed", 20240601u);

@@ -5,6 +5,7 @@
 // 1.0 is code 0x40, formats.md §2.1, so 1.125 = 1 + one ulp is 0x41).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <sstream>
@@ -321,6 +322,18 @@ TEST(CliErrors, NumericOptionsNameTheOption) {
   EXPECT_EQ(run({"stattest", "--format", "b8p4", "--mode", "src", "--random-bits", "3", "--inputs", "4", "--samples", "64",
                  "--seed", "0x2a"}).rc,
             0);
+}
+
+// bench --elements beyond the host's memory is refused up front (2^31 elements need ~52 GiB on the CPU
+// backend), not left for the kernel to kill; the message names the option and both sizes.
+TEST(CliErrors, BenchRefusesMoreElementsThanMemory) {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (static_cast<double>(pages) * static_cast<double>(page) * 0.9 >= 26.0 * 2147483648.0)
+    GTEST_SKIP() << "this machine holds 2^31 elements; nothing to refuse";
+  const CliRun r = run({"bench", "--elements", "2147483648", "--repeat", "1"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "--elements 2147483648 needs about 52.0 GiB of host memory; this machine has")) << r.err;
+  EXPECT_EQ(r.out, "");
 }
 
 // bench --backend: an unknown backend is refused; cuda either runs (a GPU is visible) or says why not.
