@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "reference/error.hpp"
@@ -41,7 +43,27 @@ const char* kUsage =
     "  version                                   version, revision, CUDA backend status\n"
     "\n"
     "Inputs: decimal (0.1, 1e-3), C99 hex float (0x1.8p-3), inf, nan, or FORMAT:CODE (binary32:0x3f800001).\n";
+
+// The lines of kUsage that describe `cmd` (every entry that starts with it, with its continuation
+// lines), plus the inputs note for commands that read numbers; empty for an unknown command.
+std::string usage_of(const std::string& cmd) {
+  std::string text(kUsage), picked, inputs_note;
+  bool in_entry = false;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = text.find('\n', pos);
+    const std::string line = text.substr(pos, end - pos);
+    pos = end == std::string::npos ? text.size() : end + 1;
+    if (line.rfind("Inputs:", 0) == 0) inputs_note = line + "\n";
+    const bool entry_start = line.size() > 2 && line.rfind("  ", 0) == 0 && line[2] != ' ';
+    if (entry_start)
+      in_entry = line.compare(2, cmd.size(), cmd) == 0 && (line.size() == 2 + cmd.size() || line[2 + cmd.size()] == ' ');
+    else if (line.rfind("   ", 0) != 0) in_entry = false;  // not a continuation line
+    if (in_entry) picked += (entry_start ? "usage: roundlab " + line.substr(2) : line) + "\n";
+  }
+  const bool reads_numbers = cmd == "round" || cmd == "encode" || cmd == "quantize-block" || cmd == "bias";
+  return picked.empty() || !reads_numbers ? picked : picked + "\n" + inputs_note;
 }
+}  // namespace
 
 int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -50,6 +72,17 @@ int run_main(const Args& args, std::istream& in, std::ostream& out, std::ostream
   }
   const std::string cmd = args[0];
   const Args rest(args.begin() + 1, args.end());
+  // `roundlab CMD --help`: that command's lines of the usage (experiment, train-gpt and report print
+  // their own, longer usage).
+  const bool wants_help = std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
+                          std::find(rest.begin(), rest.end(), "-h") != rest.end();
+  if (wants_help && cmd != "experiment" && cmd != "train-gpt" && cmd != "report") {
+    const std::string usage = usage_of(cmd == "--version" ? "version" : cmd);
+    if (!usage.empty()) {
+      out << usage;
+      return 0;
+    }
+  }
   try {
     if (cmd == "formats") return run_formats(rest, out, err);
     if (cmd == "modes") return run_modes(rest, out, err);

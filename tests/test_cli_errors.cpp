@@ -278,6 +278,26 @@ TEST(CliErrors, StrayArgumentsAreRefused) {
   }
 }
 
+// `roundlab CMD --help` (or -h) prints that command's usage and exits 0 without reading stdin; it used to
+// be "unknown option --help".
+TEST(CliOutput, CommandHelpPrintsItsUsage) {
+  CliRun r = run(round_args("b8p4", "rne", {"--help"}), "1.5\n");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("usage: roundlab round --format F --mode M", 0), 0u) << r.out;
+  EXPECT_TRUE(contains(r.out, "Inputs: decimal")) << r.out;
+  EXPECT_FALSE(contains(r.out, "0x1.8p+0")) << "read stdin: " << r.out;
+  r = run({"prove", "-h"});
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_TRUE(contains(r.out, "usage: roundlab prove [--quick|--full]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "usage: roundlab prove --merge FILE...")) << r.out;
+  EXPECT_FALSE(contains(r.out, "Inputs:")) << r.out;
+  EXPECT_FALSE(contains(r.out, "bench")) << r.out;
+  r = run({"compare", "--help"});
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_TRUE(contains(r.out, "--inputs FILE --outputs FILE")) << r.out;
+  EXPECT_FALSE(contains(r.out, "bias --format")) << r.out;
+}
+
 // formats --family: an unknown family is refused with the known ones listed (not an empty table).
 TEST(CliErrors, UnknownFormatFamilyIsNamed) {
   const CliRun r = run({"formats", "--family", "ocpp"});
