@@ -144,7 +144,7 @@ std::string special(const ExactValue& v) {
 }  // namespace
 
 // Exact text of a non-dyadic value from its rational: a terminating decimal when the denominator is
-// 2^a·5^b, else p/q.
+// 2^a·5^b (in scientific notation, still exact, when the plain form would pass 40 characters and that is shorter), else p/q.
 std::string rational_text(const ExactValue& v) {
   const auto& q = *v.exact_magnitude();
   boost::multiprecision::mpz_int den = boost::multiprecision::denominator(q);
@@ -157,6 +157,17 @@ std::string rational_text(const ExactValue& v) {
   boost::multiprecision::mpz_int scaled = boost::multiprecision::numerator(q) *
       boost::multiprecision::pow(boost::multiprecision::mpz_int(10), places) / boost::multiprecision::denominator(q);
   std::string digits = scaled.str();
+  // value = digits · 10^-places. Long plain forms (1e-300 has 300 zeros) in exact scientific notation.
+  const std::size_t plain_size = places == 0 ? digits.size() : std::max<std::size_t>(digits.size(), places + 1) + 1;
+  if (plain_size > 40) {
+    std::size_t significant = digits.size();
+    while (significant > 1 && digits[significant - 1] == '0') --significant;
+    const long exponent = static_cast<long>(digits.size()) - 1 - static_cast<long>(places);
+    std::string scientific = digits.substr(0, 1);
+    if (significant > 1) scientific += "." + digits.substr(1, significant - 1);
+    scientific += std::string("e") + (exponent < 0 ? "-" : "+") + std::to_string(exponent < 0 ? -exponent : exponent);
+    if (scientific.size() < plain_size) return sign + scientific;
+  }
   if (places > 0) {
     if (digits.size() <= places) digits = std::string(places - digits.size() + 1, '0') + digits;
     digits.insert(digits.size() - places, ".");

@@ -17,7 +17,7 @@ ExactValue parse_number(std::string_view text);
 
 // Exact C99 hex float of a dyadic value: "0x1.8p+0", "-0x0p+0", "inf", "-inf", "nan". A non-dyadic
 // value (a codebook value such as APoT4's 0.1) has no hex form: it prints exactly from its rational as
-// a terminating decimal ("0.1") or p/q ("1/6"); an inexact value without its rational prints as its
+// a terminating decimal ("0.1"; "1e-300" where the plain form would pass 40 characters) or p/q ("1/6"); an inexact value without its rational prints as its
 // round-to-odd image with a trailing "~" (never silently as if exact).
 std::string to_hex_float(const ExactValue& value);
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "reference/error.hpp"
@@ -237,4 +238,23 @@ TEST(RoundTrip, NaNCodesRoundToCanonicalNaN) {
     }
   });
   report(failures);
+}
+
+// Text of a non-dyadic decimal: plain while short ("0.001"), exact scientific notation past 40 characters
+// (1e-300 used to print as 300 zeros), and either form parses back to the same rational.
+TEST(RoundTrip, LongDecimalsPrintInExactScientificNotation) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"0.001", "0.001"},       {"-0.1", "-0.1"},           {"1e-300", "1e-300"},  {"-1.25e-60", "-1.25e-60"},
+      {"1e400", "1e+400"},      {"3.5e200", "3.5e+200"},    {"1.000000000000000000000000000000000000001", "1.000000000000000000000000000000000000001"},
+      {"0.0000000000000000000000000000000000000001", "1e-40"},
+  };
+  for (const auto& [in, want] : cases) {
+    const ExactValue v = parse_number(in);
+    ASSERT_TRUE(v.inexact()) << in;  // a non-dyadic (or over-long) decimal: printed from its rational
+    EXPECT_EQ(to_hex_float(v), want) << in;
+    const ExactValue back = parse_number(to_hex_float(v));
+    ASSERT_TRUE(back.exact_magnitude() && v.exact_magnitude()) << in;
+    EXPECT_EQ(*back.exact_magnitude(), *v.exact_magnitude()) << in;
+    EXPECT_EQ(back.negative(), v.negative()) << in;
+  }
 }
