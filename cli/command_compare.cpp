@@ -65,6 +65,7 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
     throw InputError("--exhaustive and --samples exclude each other: an exhaustive sweep takes every input");
   proofs::CompareReport rep;
   std::string what;
+  std::string seed_json = "null", shard_json = "null";  // a sweep's --seed and --shard, for the JSON record
   if (auto inputs = o.get("inputs")) {
     for (const char* sweep_only : {"samples", "seed", "shard", "backend"})
       if (o.get(sweep_only))
@@ -104,6 +105,8 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
       spec.seed = o.get_u64("seed", spec.seed);
       std::tie(spec.shard_index, spec.shard_count) = o.get_shard("shard");
       spec.max_reported = max_report;
+      seed_json = std::to_string(spec.seed);
+      shard_json = json_string(std::to_string(spec.shard_index) + "/" + std::to_string(spec.shard_count));
     };
     if (reference == "kernel") {
       proofs::AgreementSpec spec;
@@ -135,6 +138,7 @@ int run_compare(const Args& args, std::istream&, std::ostream& out, std::ostream
     out << "{\"format\": " << json_string(format->name) << ", \"rounding\": " << json_string(rounding.describe())
         << ", \"source\": " << json_string(analysis::source_format_name(source)) << ", \"what\": " << json_string(what) << ", \"inputs\": " << rep.inputs << ", \"cases\": " << rep.cases
         << ", \"mismatches\": " << rep.mismatches << ", \"ok\": " << (rep.ok() ? "true" : "false")
+        << ", \"seed\": " << seed_json << ", \"shard\": " << shard_json
         << ", \"revision\": " << json_string(git_revision()) << ", \"first\": [";
     for (std::size_t i = 0; i < rep.first.size(); ++i) {
       const auto& m = rep.first[i];

@@ -68,6 +68,8 @@ TEST(CompareCli, OwnKernelExhaustiveAndSampledPass) {
   EXPECT_NE(out.find("\"inputs\": 1250"), std::string::npos) << out;
   EXPECT_NE(out.find("\"source\": \"binary32\""), std::string::npos) << out;
   EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
+  // The record says which seed and shard it ran (reproducible from the JSON alone).
+  EXPECT_NE(out.find("\"seed\": 3, \"shard\": \"1/4\""), std::string::npos) << out;
 }
 
 // --reference kernel: the fast CPU launcher against the generic CPU kernel on Philox words; the element
