@@ -16,7 +16,8 @@
 #   gpt-baby     the baby preset for ITERS iterations (default 100) with fp32 and b8p4 SRC N=3 weights:
 #                ms/iter and tokens/s (64 × 256 tokens per iteration)
 # Everything goes to $OUT/checks.log (OUT: the device tool's folder; ./gpu-checks-out elsewhere), plus
-# $OUT/bench-cuda.json and the tests' $OUT/gtest-*.json. Usage: bash tools/gpu/run-checks.sh [DEADLINE] [ITERS]
+# $OUT/bench-cuda.json and the tests' $OUT/gtest-*.json. Exit status 0 only when every phase passed.
+# Usage: bash tools/gpu/run-checks.sh [DEADLINE] [ITERS]
 # Estimated (it has never run on a GPU): about 5 minutes on an H100 machine.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -131,6 +132,11 @@ main() {
   echo
   echo "summary (total $(($(date +%s) - t0))s):"
   printf '  %s\n' "${summary[@]}"
+  # Exit status: 0 only when every phase passed (a skipped test or a deadline counts as not passed).
+  local s
+  for s in "${summary[@]}"; do
+    [[ "$s" == *": rc=0 "* ]] || return 1
+  done
 }
 
 main 2>&1 | tee "$out/checks.log"
