@@ -170,16 +170,22 @@ Format find_format(std::string_view name) {
   }
   std::smatch m;
   const std::string s(key);
+  // A parameter of the parametric names; digits beyond int are refused like any out-of-range value.
+  auto parameter = [&](const std::string& digits, const char* what) {
+    if (digits.size() > 4) throw InputError("format '" + std::string(name) + "': " + what + " = " + digits + " is out of range");
+    return std::stoi(digits);
+  };
   static const std::regex p3109(R"((?:p3109_k|binary)(\d+)p(\d+)([su])([ef]))");
   static const std::regex sbits(R"(sbits(\d+)(?:_e(\d+))?)");
   if (std::regex_match(s, m, p3109)) {
-    int k = std::stoi(m[1]), p = std::stoi(m[2]);
+    const int k = parameter(m[1], "K");
     if (k < 2 || k > 64) throw InputError("format '" + std::string(name) + "': K must be in 2..64");
+    const int p = parameter(m[2], "P");
     return p3109_format(k, p, m[3] == "s", m[4] == "e");
   }
   if (std::regex_match(s, m, sbits)) {
-    int w = m[2].matched ? std::stoi(m[2]) : 11;
-    return sbits_format(std::stoi(m[1]), w);
+    const int w = m[2].matched ? parameter(m[2], "the exponent width") : 11;
+    return sbits_format(parameter(m[1], "the significand bits"), w);
   }
   // Suggest names that share a prefix, so a typo gets a useful answer.
   std::string suggestions;
@@ -193,7 +199,8 @@ Format find_format(std::string_view name) {
   }
   throw InputError("unknown format '" + std::string(name) + "'" +
                    (suggestions.empty() ? "" : " (did you mean: " + suggestions + "?)") +
-                   "; `roundlab formats` lists every name");
+                   "; `roundlab formats` lists the named formats; parametric ones are Binary{K}p{P}{s|u}{e|f} (P3109) "
+                   "and sbits{S}[_e{E}] (S significand, E exponent bits)");
 }
 
 const std::string& format_name(const Format& f) {

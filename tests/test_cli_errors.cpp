@@ -298,6 +298,20 @@ TEST(CliOutput, CommandHelpPrintsItsUsage) {
   EXPECT_FALSE(contains(r.out, "bias --format")) << r.out;
 }
 
+// Parametric names with a parameter beyond int are refused as out of range (std::stoi used to escape as
+// "error: stoi", exit 1), and the unknown-format message says how parametric names are spelled.
+TEST(CliErrors, ParametricFormatNamesOutOfRange) {
+  for (const std::string f : {"binary99999999999p3se", "binary8p99999999999se", "sbits99999999999", "sbits10_e99999"}) {
+    const CliRun r = run({"encode", "--format", f, "1"});
+    EXPECT_EQ(r.rc, 2) << f;
+    EXPECT_TRUE(contains(r.err, "format '" + f + "': ")) << r.err;
+    EXPECT_TRUE(contains(r.err, "is out of range")) << r.err;
+  }
+  const CliRun r = run({"encode", "--format", "binary8p4xe", "1"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_TRUE(contains(r.err, "Binary{K}p{P}{s|u}{e|f}")) << r.err;
+}
+
 // formats --family: an unknown family is refused with the known ones listed (not an empty table).
 TEST(CliErrors, UnknownFormatFamilyIsNamed) {
   const CliRun r = run({"formats", "--family", "ocpp"});
