@@ -4,6 +4,8 @@
 #include <mutex>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "reference/error.hpp"
 #include "reference/json_text.hpp"
 
@@ -55,66 +57,57 @@ std::string certificate_json(const Certificate& c) {
   return o.str();
 }
 
-namespace {
-
-// The value of "key": on its own line of a certificate (the writer puts one key per line).
-std::string field(const std::string& json, const std::string& key) {
-  const std::string tag = "\"" + key + "\": ";
-  const auto at = json.find(tag);
-  if (at == std::string::npos) throw InputError("certificate has no \"" + key + "\" field");
-  const auto start = at + tag.size();
-  auto end = json.find('\n', start);
-  if (end == std::string::npos) end = json.size();
-  std::string v = json.substr(start, end - start);
-  if (!v.empty() && v.back() == ',') v.pop_back();
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
-    std::string out;
-    for (std::size_t i = 1; i + 1 < v.size(); ++i) {
-      if (v[i] == '\\' && i + 2 < v.size()) {
-        ++i;
-        if (v[i] == 'u' && i + 4 < v.size()) {
-          out += static_cast<char>(std::stoi(v.substr(i + 1, 4), nullptr, 16));
-          i += 4;
-          continue;
-        }
-      }
-      out += v[i];
-    }
-    return out;
+Certificate parse_certificate(const std::string& text) {
+  // Any JSON layout (a certificate passed through jq or an editor still reads); each field checked for
+  // its type, so a damaged file is refused naming the field.
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(std::string("certificate is not JSON (") + e.what() + ")");
   }
-  return v;
-}
-
-std::uint64_t number(const std::string& json, const std::string& key) {
-  const std::string v = field(json, key);
-  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError("certificate field \"" + key + "\" is not a count: " + v);
-  return std::stoull(v);
-}
-
-}  // namespace
-
-Certificate parse_certificate(const std::string& json) {
+  if (!j.is_object()) throw InputError("certificate is not a JSON object");
+  auto at = [&](const char* key) -> const nlohmann::json& {
+    if (!j.contains(key)) throw InputError(std::string("certificate has no \"") + key + "\" field");
+    return j.at(key);
+  };
+  auto text_of = [&](const char* key) {
+    const nlohmann::json& v = at(key);
+    if (!v.is_string()) throw InputError(std::string("certificate field \"") + key + "\" is not a string");
+    return v.get<std::string>();
+  };
+  auto count = [&](const char* key) {
+    const nlohmann::json& v = at(key);
+    if (!v.is_number_unsigned()) throw InputError(std::string("certificate field \"") + key + "\" is not a count: " + v.dump());
+    return v.get<std::uint64_t>();
+  };
   Certificate c;
-  c.claim = field(json, "claim");
-  c.statement = field(json, "statement");
-  c.method = field(json, "method");
-  c.domain = field(json, "domain");
-  c.full = field(json, "mode") == "full";
-  const std::string shard = field(json, "shard");
+  c.claim = text_of("claim");
+  c.statement = text_of("statement");
+  c.method = text_of("method");
+  c.domain = text_of("domain");
+  c.full = text_of("mode") == "full";
+  const std::string shard = text_of("shard");
   const auto slash = shard.find('/');
-  if (slash == std::string::npos) throw InputError("certificate shard '" + shard + "' is not i/n");
+  auto digits = [](const std::string& t) {
+    return !t.empty() && t.size() <= 19 && t.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (slash == std::string::npos || !digits(shard.substr(0, slash)) || !digits(shard.substr(slash + 1)))
+    throw InputError("certificate shard '" + shard + "' is not i/n");
   c.shard_index = std::stoull(shard.substr(0, slash));
   c.shard_count = std::stoull(shard.substr(slash + 1));
-  c.unit = field(json, "unit");
-  c.work_units = number(json, "work_units");
-  c.units_checked = number(json, "units_checked");
-  c.cases_checked = number(json, "cases_checked");
-  c.failures = number(json, "failures");
-  const std::string ce = field(json, "counterexample");
-  c.counterexample = ce == "null" ? "" : ce;
-  c.revision = field(json, "revision");
-  c.seconds = std::stod(field(json, "seconds"));
+  c.unit = text_of("unit");
+  c.work_units = count("work_units");
+  c.units_checked = count("units_checked");
+  c.cases_checked = count("cases_checked");
+  c.failures = count("failures");
+  const nlohmann::json& ce = at("counterexample");
+  if (!ce.is_null() && !ce.is_string()) throw InputError("certificate field \"counterexample\" is neither null nor a string");
+  c.counterexample = ce.is_null() ? "" : ce.get<std::string>();
+  c.revision = text_of("revision");
+  const nlohmann::json& seconds = at("seconds");
+  if (!seconds.is_number()) throw InputError("certificate field \"seconds\" is not a number");
+  c.seconds = seconds.get<double>();
   return c;
 }
 

@@ -49,7 +49,8 @@ Certificate run_claim(const Claim& claim, const ClaimRun& run, const std::string
 
 std::string certificate_json(const Certificate& c);
 
-// Reads a certificate written by certificate_json. Throws InputError naming the text when it is not one.
+// Reads a certificate written by certificate_json (in any JSON layout). Throws InputError naming the
+// field that is missing or of the wrong type, or saying the text is not JSON.
 Certificate parse_certificate(const std::string& json);
 
 // Combines the certificates of the shards of one claim run (same claim, mode, revision and shard count,

@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "proofs/claim.hpp"
+#include "reference/error.hpp"
 
 using namespace roundlab;
 
@@ -112,6 +113,30 @@ TEST(Prove, ShardCertificatesMergeIntoTheWholeRun) {
   EXPECT_EQ(one.shard_index, 1u);
   EXPECT_EQ(one.shard_count, 3u);
   EXPECT_GT(one.cases_checked, 0u);
+  // The same certificate on one line (as jq -c writes it) reads the same; damage is refused by field.
+  std::string flat = slurp(files[1]);
+  for (auto& ch : flat)
+    if (ch == '\n') ch = ' ';
+  const proofs::Certificate again = proofs::parse_certificate(flat);
+  EXPECT_EQ(again.cases_checked, one.cases_checked);
+  EXPECT_EQ(again.seconds, one.seconds);
+  EXPECT_EQ(again.counterexample, one.counterexample);
+  auto refused = [&](const std::string& from, const std::string& to, const std::string& message) {
+    std::string bad = slurp(files[1]);
+    const auto at = bad.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    bad.replace(at, from.size(), to);
+    try {
+      (void)proofs::parse_certificate(bad);
+      ADD_FAILURE() << "accepted: " << to;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  refused("\"shard\": \"1/3\"", "\"shard\": \"x/3\"", "certificate shard 'x/3' is not i/n");
+  refused("\"failures\": 0", "\"failures\": -1", "\"failures\" is not a count");
+  refused("\"seconds\": ", "\"seconds\": \"fast\", \"x\": ", "\"seconds\" is not a number");
+  refused("{", "[", "certificate is not JSON");
   // Two of three shards: refused, naming the missing one.
   std::vector<std::string> args = {"--merge", "--out", (dir / "merged").string(), files[0], files[2]};
   EXPECT_EQ(run_cli(args, out, err), 2);
