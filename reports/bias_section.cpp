@@ -34,9 +34,8 @@ BiasCurve read_curve(const DataDir& d, const std::string& file, const char* writ
   c.source = comment_field(t.comments(), "source");
   c.n = std::atoi(comment_field(t.comments(), "random_bits").c_str());
   if (c.mode.empty()) throw InputError("'" + t.name() + "' has no '# roundlab bias,...,mode=M' header (expected the output of `" + writer + "`)");
-  const std::size_t cx = t.column("x");
   for (std::size_t r = 0; r < t.rows().size(); ++r) {
-    c.x.push_back(std::strtod(t.rows()[r][cx].c_str(), nullptr));
+    c.x.push_back(t.number(r, "x"));  // checked: a damaged x is refused, not read as 0
     c.delta.push_back(t.number(r, "delta_approx"));
     c.bias_ulps.push_back(t.number(r, "bias_ulps_approx"));
     c.error.push_back(t.number(r, "error_approx"));

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <regex>
 #include <set>
 #include <string>
@@ -172,6 +173,23 @@ TEST(ReportErrors, FromWithoutTheExpectedFilesNamesWhatIsMissing) {
   r = run_cli({"report", "--out", (out / "o").string(), "--from", (out / "bad").string()});
   EXPECT_EQ(r.rc, 2);
   EXPECT_TRUE(contains(r.err, "summary.csv")) << r.err;
+
+  // A damaged input value in a bias curve is refused, naming the file, row and column (it was read as 0
+  // and failed later inside the log-axis plot, exit 1).
+  fs::copy(kSmoke / "data", out / "bad_x", fs::copy_options::recursive);
+  {
+    const fs::path csv = out / "bad_x" / "bias" / "x" / "sr.csv";
+    std::stringstream text;
+    text << std::ifstream(csv).rdbuf();
+    std::string body = text.str();
+    const auto row = body.find("\n0x", body.find("\nx,"));  // the first data row starts with a hex float
+    ASSERT_NE(row, std::string::npos);
+    body.replace(row + 1, 2, "zz");
+    std::ofstream(csv) << body;
+  }
+  r = run_cli({"report", "--out", (out / "o").string(), "--from", (out / "bad_x").string()});
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "bias/x/sr.csv' row 1, column 'x'")) << r.err;
   fs::remove_all(out);
 }
 
