@@ -64,9 +64,18 @@ Section formats_section(const DataDir& d) {
     // Values are exact: hex floats, or p/q for a codebook's non-dyadic values (bitsandbytes' 1/192).
     const std::string& text = values.cell(r, "value");
     const std::size_t slash = text.find('/');
-    const double v = slash == std::string::npos ? values.number(r, "value")
-                                                : std::strtod(text.substr(0, slash).c_str(), nullptr) /
-                                                      std::strtod(text.substr(slash + 1).c_str(), nullptr);
+    double v = 0;
+    if (slash == std::string::npos) {
+      v = values.number(r, "value");
+    } else {
+      const std::string p = text.substr(0, slash), q = text.substr(slash + 1);
+      char *end_p = nullptr, *end_q = nullptr;
+      const double num = std::strtod(p.c_str(), &end_p), den = std::strtod(q.c_str(), &end_q);
+      if (p.empty() || q.empty() || *end_p != '\0' || *end_q != '\0' || !(den > 0))
+        throw InputError("'" + values.name() + "' row " + std::to_string(r + 1) + ", column 'value': '" + text +
+                         "' is neither a number nor p/q (expected the output of `" + kValuesWriter + "`)");
+      v = num / den;
+    }
     if (std::isfinite(v) && v > 0) positive[f].push_back(v);
   }
   if (order.empty()) throw InputError("'" + values.name() + "' has no values (expected the output of `" + kValuesWriter + "`)");

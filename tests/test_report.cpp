@@ -190,6 +190,22 @@ TEST(ReportErrors, FromWithoutTheExpectedFilesNamesWhatIsMissing) {
   r = run_cli({"report", "--out", (out / "o").string(), "--from", (out / "bad_x").string()});
   EXPECT_EQ(r.rc, 2) << r.err;
   EXPECT_TRUE(contains(r.err, "bias/x/sr.csv' row 1, column 'x'")) << r.err;
+
+  // The same for a codebook's p/q value in formats/values.csv (bnb_fp4's 1/192 damaged to 1/x).
+  fs::copy(kSmoke / "data", out / "bad_pq", fs::copy_options::recursive);
+  {
+    const fs::path csv = out / "bad_pq" / "formats" / "values.csv";
+    std::stringstream text;
+    text << std::ifstream(csv).rdbuf();
+    std::string body = text.str();
+    const auto at = body.find(",1/192");
+    ASSERT_NE(at, std::string::npos);
+    body.replace(at, 6, ",1/x92");
+    std::ofstream(csv) << body;
+  }
+  r = run_cli({"report", "--out", (out / "o").string(), "--from", (out / "bad_pq").string()});
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "'1/x92' is neither a number nor p/q")) << r.err;
   fs::remove_all(out);
 }
 
