@@ -32,8 +32,12 @@ BiasCurve read_curve(const DataDir& d, const std::string& file, const char* writ
   c.format = comment_field(t.comments(), "format");
   c.mode = comment_field(t.comments(), "mode");
   c.source = comment_field(t.comments(), "source");
-  c.n = std::atoi(comment_field(t.comments(), "random_bits").c_str());
   if (c.mode.empty()) throw InputError("'" + t.name() + "' has no '# roundlab bias,...,mode=M' header (expected the output of `" + writer + "`)");
+  const std::string bits = comment_field(t.comments(), "random_bits");
+  if (bits.empty() || bits.size() > 2 || bits.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError("'" + t.name() + "': header field random_bits='" + bits + "' is not a count 0..64 (expected the output of `" +
+                     writer + "`)");
+  c.n = std::stoi(bits);
   for (std::size_t r = 0; r < t.rows().size(); ++r) {
     c.x.push_back(t.number(r, "x"));  // checked: a damaged x is refused, not read as 0
     c.delta.push_back(t.number(r, "delta_approx"));

@@ -191,6 +191,22 @@ TEST(ReportErrors, FromWithoutTheExpectedFilesNamesWhatIsMissing) {
   EXPECT_EQ(r.rc, 2) << r.err;
   EXPECT_TRUE(contains(r.err, "bias/x/sr.csv' row 1, column 'x'")) << r.err;
 
+  // A damaged header field of a bias curve: named, not read as 0 random bits.
+  fs::copy(kSmoke / "data", out / "bad_n", fs::copy_options::recursive);
+  {
+    const fs::path csv = out / "bad_n" / "bias" / "x" / "sr.csv";
+    std::stringstream text;
+    text << std::ifstream(csv).rdbuf();
+    std::string body = text.str();
+    const auto at = body.find("random_bits=0,");
+    ASSERT_NE(at, std::string::npos);
+    body.replace(at, 14, "random_bits=z,");
+    std::ofstream(csv) << body;
+  }
+  r = run_cli({"report", "--out", (out / "o").string(), "--from", (out / "bad_n").string()});
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "header field random_bits='z' is not a count")) << r.err;
+
   // The same for a codebook's p/q value in formats/values.csv (bnb_fp4's 1/192 damaged to 1/x).
   fs::copy(kSmoke / "data", out / "bad_pq", fs::copy_options::recursive);
   {
