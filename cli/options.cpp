@@ -37,7 +37,8 @@ Options::Options(const std::vector<std::string>& args, const std::set<std::strin
       std::string known;
       for (const auto& o : value_options) known += " --" + o;
       for (const auto& o : flag_options) known += " --" + o;
-      throw InputError("unknown option --" + name + " (this command takes:" + known + ")");
+      throw InputError("unknown option --" + name +
+                       (known.empty() ? std::string(" (this command takes no options)") : " (this command takes:" + known + ")"));
     }
   }
 }

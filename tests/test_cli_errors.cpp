@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -386,5 +387,43 @@ TEST(CliErrors, BenchBackendIsChecked) {
   } else {
     EXPECT_EQ(r.rc, 2);
     EXPECT_TRUE(contains(r.err, "--backend cuda: ")) << r.err;
+  }
+}
+
+// `CMD --help` names every option the command accepts. Both lists come from the program: the accepted
+// options from the unknown-option error, the help from `CMD --help`. (bench --philox-seed, compare
+// --max-report and others were accepted but missing from the help.)
+TEST(CliOutput, CommandHelpNamesEveryOptionItTakes) {
+  const std::string marker = "(this command takes:";
+  for (const char* cmd : {"formats", "modes", "round", "decode", "encode", "compare", "bias", "quantize-block",
+                          "stattest", "prove", "experiment", "train-gpt", "report", "bench", "version"}) {
+    const CliRun bad = run({cmd, "--zz-not-an-option"});
+    EXPECT_EQ(bad.rc, 2) << cmd;
+    const std::size_t at = bad.err.find(marker);
+    if (std::string(cmd) == "version") {
+      EXPECT_TRUE(contains(bad.err, "(this command takes no options)")) << bad.err;
+      continue;
+    }
+    ASSERT_NE(at, std::string::npos) << cmd << ": " << bad.err;
+    const std::size_t close = bad.err.find(')', at);
+    ASSERT_NE(close, std::string::npos) << bad.err;
+    std::istringstream names(bad.err.substr(at + marker.size(), close - at - marker.size()));
+    const CliRun help = run({cmd, "--help"});
+    EXPECT_EQ(help.rc, 0) << cmd;
+    int checked = 0;
+    for (std::string opt; names >> opt;) {
+      if (opt == "--help") continue;
+      ++checked;
+      // As a word of its own: "--seed" inside "--input-seed" or "--random" inside "--random-bits" do not count.
+      bool found = false;
+      for (std::size_t p = help.out.find(opt); p != std::string::npos && !found; p = help.out.find(opt, p + 1)) {
+        const char before = p == 0 ? ' ' : help.out[p - 1];
+        const char after = p + opt.size() < help.out.size() ? help.out[p + opt.size()] : ' ';
+        found = before != '-' && (std::isalnum(static_cast<unsigned char>(before)) == 0) && after != '-' &&
+                (std::isalnum(static_cast<unsigned char>(after)) == 0);
+      }
+      EXPECT_TRUE(found) << "roundlab " << cmd << " --help does not name " << opt << ":\n" << help.out;
+    }
+    EXPECT_GT(checked, 0) << cmd << ": no option parsed from: " << bad.err;
   }
 }
