@@ -303,8 +303,8 @@ ChunkFn pick_sel(int sel, int bytes, bool flags) {
   return pick_out<Isa, T, K, RK>(bytes, flags);
 }
 
-// Aligned kernels (no flags, 1- or 2-byte codes, the plan's sel bits 0, 1 and 5 with bit 4 set); only where
-// the ISA vectorizes them (the launcher takes the plan's fallback otherwise).
+// Aligned kernels (no flags, 1- or 2-byte codes, the plan's sel bits 0, 1 and 5 with bit 4 set, and bit 6 for
+// exact SR); only where the ISA vectorizes them (the launcher takes the plan's fallback otherwise).
 template <class Isa, class T, FastKernel K, RKind RK>
 ChunkFn pick_aligned_sel(int sel, int bytes) {
   if constexpr (Isa::specialise && K == FastKernel::Binary64ToBinary32) {
@@ -316,6 +316,20 @@ ChunkFn pick_aligned_sel(int sel, int bytes) {
       constexpr int kSel = decltype(sel_c)::value;
       return bytes == 1 ? &Isa::template run<T, K, RK, kSel, u8> : &Isa::template run<T, K, RK, kSel, u16>;
     };
+    if constexpr (K == FastKernel::ExactSRAligned) {  // bit 6: one shift for every input
+      if ((sel & 64) != 0) {
+        switch ((sel & 3) | ((sel & 32) >> 3)) {
+          case 0: return out(std::integral_constant<int, 80>{});
+          case 1: return out(std::integral_constant<int, 81>{});
+          case 2: return out(std::integral_constant<int, 82>{});
+          case 3: return out(std::integral_constant<int, 83>{});
+          case 4: return out(std::integral_constant<int, 112>{});
+          case 5: return out(std::integral_constant<int, 113>{});
+          case 6: return out(std::integral_constant<int, 114>{});
+          default: return out(std::integral_constant<int, 115>{});
+        }
+      }
+    }
     switch ((sel & 3) | ((sel & 32) >> 3)) {
       case 0: return out(std::integral_constant<int, 16>{});
       case 1: return out(std::integral_constant<int, 17>{});

@@ -113,6 +113,8 @@ struct FastPlan {
   // Bit 4: the out-of-range codes are sat_pos = max_mc or max_mc + 1 and sat_neg = sat_pos | sign_bit in a
   // signed format, so that out of range is min(mc, sat_pos) and the sign is OR-ed in (the aligned kernels);
   // bit 5 with it: sat_pos = max_mc + 1 = sat_neg instead (no sign on out-of-range codes).
+  // Bit 6 (ExactSRAligned only): e_thr = 1, the target's exponent range starts at the source's, so every
+  // input is rounded by the one shift s0 (binary32 → bfloat16, binary16 → E5M2).
   int sel = 3;
   // Aligned kernels: the kernel of the same codes for explicit words, flags and ISAs without the aligned
   // variants; a_kbase = (e_thr − 1)·2^t_s, a_cs = s0 + e_thr.
@@ -304,6 +306,7 @@ RL_HD FastPlan make_fast_plan(const DeviceFormat& f, const DeviceRounding& rd, S
     }
   } else if (kernel == FastKernel::ExactSR && plan.s0 >= 1) {
     aligned = FastKernel::ExactSRAligned;
+    if (plan.e_thr == 1) plan.sel |= 64;  // one shift for every input (fast_round_aligned)
   } else if (kernel == FastKernel::NearestEven) {
     aligned = FastKernel::NearestEvenAligned;
   }
@@ -558,12 +561,21 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::W
   U mc = 0;
   if constexpr (K == FastKernel::ExactSRAligned) {
     static_assert(sizeof(U) == 4, "exact SR works in 32-bit lanes");
-    su = su < 62 ? su : 62;
-    const I s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
-    const U base = base0 >> (su - s);
-    const U total = base + ((r << 16) >> (32 - s));
-    mc = total >> s;
-    tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+    if ((sel & 64) != 0) {
+      // e_thr = 1: base = a and s = s0 for every input (E ≥ 1: a − a_kbase = a ≥ m, a_cs − E ≤ s0; a source
+      // subnormal's doubled word and s0 + 1 give the same carry as a and s0), and s0 = p_s − P ≤ 23.
+      const I s = s0;
+      const U total = a + ((r << 16) >> (32 - s));
+      mc = total >> s;
+      tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+    } else {
+      su = su < 62 ? su : 62;
+      const I s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
+      const U base = base0 >> (su - s);
+      const U total = base + ((r << 16) >> (32 - s));
+      mc = total >> s;
+      tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+    }
   } else if constexpr (K == FastKernel::NearestEvenAligned) {
     // RNE = SRC with N = 0 and no random word; s capped at p_s + 1 (every m < 2^p_s then rounds to 0).
     // Every step cast back to U: GCC then keeps 16-bit lanes (vpsllvw / vpsrlvw) instead of widening.

@@ -375,6 +375,18 @@ TEST(FastRounding, AlignedKernelsWhereExpected) {
             FastKernel::NearestEvenAligned);
   EXPECT_EQ(plan("binary32", DeviceMode::SR, 64).kernel, FastKernel::ExactSR);  // P = p_s: nothing discarded
   EXPECT_EQ(plan("p3109_k8p5uf", DeviceMode::SRC, 3).kernel, FastKernel::FewBitNarrow);  // unsigned
+  // Exact SR with one shift for every input (sel bit 6) exactly where the target's exponent range starts at
+  // the source's (same bias): binary32 → bfloat16, binary16 → E5M2; not b8p4 or binary16 from binary32.
+  auto one_shift = [&](const char* t, SourceFormat s) {
+    const auto p = plan(t, DeviceMode::SR, 64, DeviceSaturation::None, s);
+    return p.kernel == FastKernel::ExactSRAligned && (p.sel & 64) != 0;
+  };
+  EXPECT_TRUE(one_shift("bfloat16", SourceFormat::Binary32));
+  EXPECT_TRUE(one_shift("ocp_e5m2", SourceFormat::Binary16));
+  EXPECT_FALSE(one_shift("binary16", SourceFormat::Binary32));
+  EXPECT_FALSE(one_shift("p3109_k8p4se", SourceFormat::Binary32));
+  EXPECT_FALSE(one_shift("ocp_e4m3", SourceFormat::Binary16));
+  EXPECT_EQ(plan("bfloat16", DeviceMode::SRC, 3).sel & 64, 0) << "bit 6 is exact SR's only";
 }
 
 TEST(FastRounding, PhiloxFillMatchesStreamDefinition) {
