@@ -49,6 +49,23 @@ struct PhiloxKeys {
   u32 st0, st1;
 };
 
+// The chunk's source bytes, fetched into L1 while its Philox blocks are computed: the fill is arithmetic
+// only, so without this the memory would idle through it (the hardware prefetcher follows demand loads).
+// The vectorized fills ask for L lines per round, so the requests spread over the fill (a chunk's 2,048
+// binary32 words are 128 lines; its exact-SR fill is ~50 rounds of 6 × 8 blocks with AVX-512).
+struct SourcePrefetch {
+  const char* next = nullptr;
+  const char* end = nullptr;
+};
+
+template <int L>
+RL_FAST_INLINE void prefetch_lines(SourcePrefetch& pf) {
+  if (pf.next < pf.end) {
+    for (int l = 0; l < L; ++l) __builtin_prefetch(pf.next + 64 * l);
+    pf.next += 64 * L;
+  }
+}
+
 inline PhiloxKeys keys_for(const RandomStream& s) {
   PhiloxKeys k{};
   u32 a = static_cast<u32>(s.seed), b = static_cast<u32>(s.seed >> 32);
@@ -316,30 +333,23 @@ ChunkFn pick_aligned_sel(int sel, int bytes) {
       constexpr int kSel = decltype(sel_c)::value;
       return bytes == 1 ? &Isa::template run<T, K, RK, kSel, u8> : &Isa::template run<T, K, RK, kSel, u16>;
     };
-    if constexpr (K == FastKernel::ExactSRAligned) {  // bit 6: one shift for every input
-      if ((sel & 64) != 0) {
-        switch ((sel & 3) | ((sel & 32) >> 3)) {
-          case 0: return out(std::integral_constant<int, 80>{});
-          case 1: return out(std::integral_constant<int, 81>{});
-          case 2: return out(std::integral_constant<int, 82>{});
-          case 3: return out(std::integral_constant<int, 83>{});
-          case 4: return out(std::integral_constant<int, 112>{});
-          case 5: return out(std::integral_constant<int, 113>{});
-          case 6: return out(std::integral_constant<int, 114>{});
-          default: return out(std::integral_constant<int, 115>{});
-        }
+    // Bits 0, 1 and 5 on top of `base` (bit 4, plus bit 6 for exact SR's one-shift form).
+    auto by_bits = [&out, sel](auto base_c) -> ChunkFn {
+      constexpr int b = decltype(base_c)::value;
+      switch ((sel & 3) | ((sel & 32) >> 3)) {
+        case 0: return out(std::integral_constant<int, b>{});
+        case 1: return out(std::integral_constant<int, b + 1>{});
+        case 2: return out(std::integral_constant<int, b + 2>{});
+        case 3: return out(std::integral_constant<int, b + 3>{});
+        case 4: return out(std::integral_constant<int, b + 32>{});
+        case 5: return out(std::integral_constant<int, b + 33>{});
+        case 6: return out(std::integral_constant<int, b + 34>{});
+        default: return out(std::integral_constant<int, b + 35>{});
       }
-    }
-    switch ((sel & 3) | ((sel & 32) >> 3)) {
-      case 0: return out(std::integral_constant<int, 16>{});
-      case 1: return out(std::integral_constant<int, 17>{});
-      case 2: return out(std::integral_constant<int, 18>{});
-      case 3: return out(std::integral_constant<int, 19>{});
-      case 4: return out(std::integral_constant<int, 48>{});
-      case 5: return out(std::integral_constant<int, 49>{});
-      case 6: return out(std::integral_constant<int, 50>{});
-      default: return out(std::integral_constant<int, 51>{});
-    }
+    };
+    if constexpr (K == FastKernel::ExactSRAligned)
+      if ((sel & 64) != 0) return by_bits(std::integral_constant<int, 80>{});
+    return by_bits(std::integral_constant<int, 16>{});
   }
   (void)sel;
   (void)bytes;
@@ -429,7 +439,8 @@ StoreFn pick_store(int bytes) {
   }
 }
 
-using PhiloxFn = void (*)(const PhiloxKeys&, u64, std::size_t, u32*);
+using PhiloxFn = void (*)(const PhiloxKeys&, u64, std::size_t, u32*, SourcePrefetch&);
+
 
 // One instruction set's variants: the Philox fill, the chunk kernel for a (source, kernel, random kind,
 // sel, code bytes, flags, 16-bit lanes) choice (nullptr: none for it), the flagged chunks' store, the

@@ -9,7 +9,7 @@ namespace {
 // AVX2: the scheme of fast_cpu_isa_avx512.cpp with 4 blocks per vector (no ternary logic: two XORs).
 template <int U>
 RL_TARGET_AVX2 RL_FAST_INLINE std::size_t philox_avx2_u(const PhiloxKeys& K, u64 block0, std::size_t j,
-                                                        std::size_t blocks, u32* out) {
+                                                        std::size_t blocks, u32* out, SourcePrefetch& pf) {
   const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
   const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0);
   const __m256i s2 = _mm256_set1_epi64x(K.st0), s3 = _mm256_set1_epi64x(K.st1);
@@ -24,6 +24,7 @@ RL_TARGET_AVX2 RL_FAST_INLINE std::size_t philox_avx2_u(const PhiloxKeys& K, u64
     }
 #pragma GCC unroll 10
     for (int r = 0; r < 10; ++r) {
+      prefetch_lines<1>(pf);
       const __m256i k0 = _mm256_set1_epi64x(K.k0[r]), k1 = _mm256_set1_epi64x(K.k1[r]);
 #pragma GCC unroll 8
       for (int u = 0; u < U; ++u) {
@@ -46,9 +47,9 @@ RL_TARGET_AVX2 RL_FAST_INLINE std::size_t philox_avx2_u(const PhiloxKeys& K, u64
   return j;
 }
 
-RL_TARGET_AVX2 void philox_avx2(const PhiloxKeys& K, u64 block0, std::size_t blocks, u32* out) {
-  std::size_t j = philox_avx2_u<4>(K, block0, 0, blocks, out);
-  j = philox_avx2_u<1>(K, block0, j, blocks, out);
+RL_TARGET_AVX2 void philox_avx2(const PhiloxKeys& K, u64 block0, std::size_t blocks, u32* out, SourcePrefetch& pf) {
+  std::size_t j = philox_avx2_u<4>(K, block0, 0, blocks, out, pf);
+  j = philox_avx2_u<1>(K, block0, j, blocks, out, pf);
   if (j < blocks) philox_generic(K, block0 + j, blocks - j, out + 4 * j);
 }
 

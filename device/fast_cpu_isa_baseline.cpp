@@ -5,8 +5,8 @@ namespace roundlab::device::fast_cpu {
 
 namespace {
 
-void philox_baseline(const PhiloxKeys& K, u64 block0, std::size_t blocks, u32* out) {
-  philox_generic(K, block0, blocks, out);
+void philox_baseline(const PhiloxKeys& K, u64 block0, std::size_t blocks, u32* out, SourcePrefetch&) {
+  philox_generic(K, block0, blocks, out);  // the portable fill asks for no prefetch
 }
 
 // The baseline build does not vectorize (no variable shifts before AVX2): no specialised variants.

@@ -101,7 +101,8 @@ bool set_fast_path_isa(const char* name) {
 }
 
 void philox_fill_blocks(const RandomStream& s, std::uint64_t block0, std::size_t blocks, std::uint32_t* out) {
-  kernels_for(chosen_isa()).philox(keys_for(s), block0, blocks, out);
+  SourcePrefetch none;
+  kernels_for(chosen_isa()).philox(keys_for(s), block0, blocks, out, none);
 }
 
 void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, SourceFormat source, const void* in,
@@ -172,7 +173,9 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
         const u64 block0 = idx0 / per_block;
         rc.off = static_cast<std::size_t>(idx0 % per_block);
         const std::size_t blocks = static_cast<std::size_t>((rc.off + len + per_block - 1) / per_block);
-        philox(keys, block0, blocks, rbuf);
+        SourcePrefetch pf{reinterpret_cast<const char*>(in_bytes + lo * sb),
+                          reinterpret_cast<const char*>(in_bytes + (lo + len) * sb)};
+        philox(keys, block0, blocks, rbuf, pf);
         if (rk == RKind::Slot4) {
           unpack(rbuf, blocks, sbuf, static_cast<u8>(low_mask(nbits)));
           rc.slots = sbuf;
