@@ -181,6 +181,9 @@ struct ChunkRandom {
   int sh_lo = 0, sh_a = 0, sh_b = 0;
   u32 lo_keep = 0, ones_lo = 0, ones_hi = 0;
   u8* tie = nullptr;
+  // Slot16Lazy, aligned exact SR: set to 0 when the chunk has no tie, and then `tie` is left unwritten
+  // (the launcher sets it to 1 beforehand, so the other kernels' marks are always scanned).
+  u8* any_tie = nullptr;
 };
 
 
@@ -214,13 +217,12 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
     u8 ne = 0;
     if constexpr (is_aligned_kernel(K)) {
       static_assert(!std::is_same_v<Out, WithFlags> && RK != RKind::Pair, "aligned kernels: Philox slots, no flags");
+      static_assert(RK != RKind::Slot16Lazy, "aligned exact SR: chunk_exact_sr_aligned");
       u8 t = 0;
-      const u32 rw = RK == RKind::Slot16Lazy ? u32{slots16[i]} : lo;
       if constexpr (K == FastKernel::Binary64ToBinary32)
         out[i] = static_cast<Code>(fast_convert_to_binary32<kSel>(p, x));
       else
-        out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, x, rw, t));
-      if constexpr (RK == RKind::Slot16Lazy) tie[i] = t;
+        out[i] = static_cast<Code>(fast_round_aligned<typename T::S, K, kSel>(p, x, lo, t));
     } else if constexpr (RK == RKind::Slot16Lazy) {
       const u32 top = slots16[i];
       const u32 lo0 = (top << sh_lo) & lo_keep, hi0 = (top << sh_a) >> sh_b;
@@ -230,6 +232,34 @@ RL_FAST_INLINE void chunk_body(const FastPlan& plan, const void* in_v, void* out
       out[i] = static_cast<Code>(fast_round_word<typename T::S, K, kSel>(p, x, lo, hi, ne));
     }
     if constexpr (std::is_same_v<Out, WithFlags>) none[i] = ne;
+  }
+}
+
+// Aligned exact SR from the words' 16-bit top parts: a tie needs the whole word about once in 2^16
+// elements, so the loop only ORs the marks together; the rare chunk with one runs the loop again to mark them.
+template <class T, FastKernel K, int kSel, class Out>
+RL_FAST_INLINE void chunk_exact_sr_aligned(const FastPlan& plan, const void* in_v, void* out_v,
+                                           const ChunkRandom& rc, std::size_t n) {
+  using W = typename T::S::Word;
+  const typename T::In* __restrict in = static_cast<const typename T::In*>(in_v);
+  Out* __restrict out = static_cast<Out*>(out_v);
+  const FastPlan p = plan;
+  const u16* __restrict slots16 = rc.slots16 + rc.off;
+  u32 any = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const W x = static_cast<W>(static_cast<W>(in[i]) << T::lshift);
+    u8 t = 0;
+    out[i] = static_cast<Out>(fast_round_aligned<typename T::S, K, kSel>(p, x, u32{slots16[i]}, t));
+    any |= t;
+  }
+  *rc.any_tie = any != 0 ? 1 : 0;
+  if (any == 0) return;
+  u8* __restrict tie = rc.tie;
+  for (std::size_t i = 0; i < n; ++i) {
+    const W x = static_cast<W>(static_cast<W>(in[i]) << T::lshift);
+    u8 t = 0;
+    (void)fast_round_aligned<typename T::S, K, kSel>(p, x, u32{slots16[i]}, t);
+    tie[i] = t;
   }
 }
 
@@ -270,7 +300,10 @@ using StoreFn = void (*)(const u32*, void*, std::size_t);
     template <class T, FastKernel K, RKind RK, int kSel, class Out>                                             \
     ATTR static void run(const FastPlan& p, const void* in, void* out, u8* none, const ChunkRandom& rc,         \
                          std::size_t n) {                                                                       \
-      chunk_body<T, K, RK, kSel, Out>(p, in, out, none, rc, n);                                                 \
+      if constexpr (K == FastKernel::ExactSRAligned && RK == RKind::Slot16Lazy)                                 \
+        chunk_exact_sr_aligned<T, K, kSel, Out>(p, in, out, rc, n);                                             \
+      else                                                                                                      \
+        chunk_body<T, K, RK, kSel, Out>(p, in, out, none, rc, n);                                               \
     }                                                                                                           \
     template <class Out>                                                                                        \
     ATTR static void store(const u32* codes, void* out, std::size_t n) {                                        \

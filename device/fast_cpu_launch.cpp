@@ -164,6 +164,8 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
       const std::size_t len = n - lo < kChunk ? n - lo : kChunk;
       ChunkRandom rc;
       rc.tie = tie;
+      u8 any_tie = 1;
+      rc.any_tie = &any_tie;
       if (explicit_r) {
         std::memcpy(rbuf, random.explicit_r + lo, len * sizeof(u64));  // little-endian (low, high) pairs
         rc.words = rbuf;
@@ -188,7 +190,7 @@ void round_array_cpu_fast(const DeviceFormat& f, const DeviceRounding& rd, Sourc
       }
       void* dst = flags ? static_cast<void*>(codes) : static_cast<void*>(out_bytes + lo * cb);
       chunk(plan, in_bytes + lo * sb, dst, flags ? no_encoding + lo : nullptr, rc, len);
-      if (rk == RKind::Slot16Lazy) {
+      if (rk == RKind::Slot16Lazy && any_tie != 0) {
         // Ties of the top part (about one element in 2^16): the whole word decides. Their low parts
         // are drawn together (one vectorized pass), then each is rounded with its whole word.
         if (len % 64 != 0) std::memset(tie + len, 0, 64 - len % 64);  // kChunk is a multiple of 64
