@@ -245,22 +245,20 @@ RL_FAST_INLINE void chunk_exact_sr_aligned(const FastPlan& plan, const void* in_
   Out* __restrict out = static_cast<Out*>(out_v);
   const FastPlan p = plan;
   const u16* __restrict slots16 = rc.slots16 + rc.off;
+  auto element = [&](std::size_t i, u8& t) {
+    const W x = static_cast<W>(static_cast<W>(in[i]) << T::lshift);
+    return static_cast<Out>(fast_round_aligned<typename T::S, K, kSel>(p, x, u32{slots16[i]}, t));
+  };
   u32 any = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const W x = static_cast<W>(static_cast<W>(in[i]) << T::lshift);
     u8 t = 0;
-    out[i] = static_cast<Out>(fast_round_aligned<typename T::S, K, kSel>(p, x, u32{slots16[i]}, t));
+    out[i] = element(i, t);
     any |= t;
   }
   *rc.any_tie = any != 0 ? 1 : 0;
   if (any == 0) return;
   u8* __restrict tie = rc.tie;
-  for (std::size_t i = 0; i < n; ++i) {
-    const W x = static_cast<W>(static_cast<W>(in[i]) << T::lshift);
-    u8 t = 0;
-    (void)fast_round_aligned<typename T::S, K, kSel>(p, x, u32{slots16[i]}, t);
-    tie[i] = t;
-  }
+  for (std::size_t i = 0; i < n; ++i) (void)element(i, tie[i]);
 }
 
 // Slot4: the 32 nibble slots of each Philox block as bytes in slot order (low nibbles of the block's 16

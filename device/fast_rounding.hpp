@@ -561,21 +561,18 @@ RL_FAST_INLINE std::uint32_t fast_round_aligned(const FastPlan& P, typename S::W
   U mc = 0;
   if constexpr (K == FastKernel::ExactSRAligned) {
     static_assert(sizeof(U) == 4, "exact SR works in 32-bit lanes");
-    if ((sel & 64) != 0) {
-      // e_thr = 1: base = a and s = s0 for every input (E ≥ 1: a − a_kbase = a ≥ m, a_cs − E ≤ s0; a source
-      // subnormal's doubled word and s0 + 1 give the same carry as a and s0), and s0 = p_s − P ≤ 23.
-      const I s = s0;
-      const U total = a + ((r << 16) >> (32 - s));
-      mc = total >> s;
-      tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
-    } else {
+    // sel bit 6 (e_thr = 1): base = a and s = s0 for every input (E ≥ 1: a − a_kbase = a ≥ m, a_cs − E ≤
+    // s0; a source subnormal's doubled word and s0 + 1 give the same carry as a and s0); s0 = p_s − P ≤ 23.
+    U base = a;
+    I s = s0;
+    if ((sel & 64) == 0) {
       su = su < 62 ? su : 62;
-      const I s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
-      const U base = base0 >> (su - s);
-      const U total = base + ((r << 16) >> (32 - s));
-      mc = total >> s;
-      tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
+      s = su < 31 ? su : 31;  // ≥ s0 ≥ 1
+      base = base0 >> (su - s);
     }
+    const U total = base + ((r << 16) >> (32 - s));
+    mc = total >> s;
+    tie = static_cast<std::uint8_t>(((total + (U{0x10000} >> (32 - s))) >> s) != mc);
   } else if constexpr (K == FastKernel::NearestEvenAligned) {
     // RNE = SRC with N = 0 and no random word; s capped at p_s + 1 (every m < 2^p_s then rounds to 0).
     // Every step cast back to U: GCC then keeps 16-bit lanes (vpsllvw / vpsrlvw) instead of widening.
